@@ -1,0 +1,178 @@
+"""Command line: options → stage calls → exit code. No logic of its own.
+
+Each command imports its stage lazily, so `plangen check` or a no-op `plangen build` never pays
+for WeasyPrint or python-docx. Exit status: 0 fine, 1 a problem in the input or a failed plan,
+2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from plangen import __version__
+from plangen.errors import PlangenError
+
+FORMATS_HELP = "逗号分隔的格式：docx,pdf（render）；xlsx,docx,pdf（sheets、build）"
+
+
+def _formats(value: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:
+        return allowed
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    bad = [f for f in wanted if f not in allowed]
+    if bad:
+        raise click.BadParameter(f"不支持的格式 {'、'.join(bad)}，可选：{','.join(allowed)}")
+    return wanted
+
+
+def _run(fn: Callable[[], int | None]) -> None:
+    """Run a command body: PlangenError → Chinese message + exit code; anything else → one line
+    and a saved traceback, never a traceback on screen."""
+    try:
+        code = fn() or 0
+    except PlangenError as e:
+        click.echo(e.format(), err=True)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - the last line of defence for users
+        fd, path = tempfile.mkstemp(prefix="plangen-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            traceback.print_exc(file=f)
+        click.echo(
+            f"plangen 内部错误：{type(e).__name__}: {e}\n详细信息已保存到 {path}，请将该文件反馈给维护者。",
+            err=True,
+        )
+        sys.exit(1)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plangen")
+def main() -> None:
+    """plangen：把年度工作要点（YAML）排成红头文件（GB/T 9704-2012）和任务分解表。"""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题列表")
+@click.option("--strict", is_flag=True, help="有警告也返回 1")
+def check(files: tuple[Path, ...], as_json: bool, strict: bool) -> None:
+    """检查计划文件和名册文件，一次列出全部问题（文件:行:列）。"""
+    from plangen.check import run_check
+
+    _run(lambda: run_check(files, as_json=as_json, strict=strict))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["plan", "roster", "fonts"]), default="plan")
+def schema(kind: str) -> None:
+    """输出计划文件（plan）、名册（roster）或字体方案（fonts）的 JSON Schema。"""
+    from plangen.schema import run_schema
+
+    _run(lambda: run_schema(kind))
+
+
+def _common_render_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("-o", "--output", "outdir", type=click.Path(path_type=Path),
+                     default=Path("output"), show_default=True, help="输出目录")(f)
+    f = click.option("--fonts", "fonts", default=None, help="字体方案名或文件路径（默认 default）")(f)
+    return f
+
+
+@main.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--formats", default=None, help="docx,pdf（默认两者）")
+@click.option("--template", default=None, help="模板名（red-header、upward、plain）或路径")
+@click.option("--pdfa", is_flag=True, help="输出 PDF/A-2b（归档用）")
+@_common_render_options
+def render(plan: Path, formats: str | None, template: str | None, pdfa: bool, fonts: str | None,
+           outdir: Path) -> None:
+    """生成印发通知 + 工作要点（DOCX、PDF）。"""
+    fmts = _formats(formats, ("docx", "pdf"))
+    from plangen.render import run_render
+
+    _run(lambda: run_render(plan, formats=fmts, template=template, fonts=fonts, outdir=outdir,
+                            pdfa=pdfa))
+
+
+@main.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--office", "offices", multiple=True, help="只生成该股室的清单（可多次）")
+@click.option("--leader", "leaders", multiple=True, help="只生成该领导的清单（可多次）")
+@click.option("--formats", default=None, help="xlsx,docx,pdf（默认全部）")
+@_common_render_options
+def sheets(plan: Path, offices: tuple[str, ...], leaders: tuple[str, ...], formats: str | None,
+           fonts: str | None, outdir: Path) -> None:
+    """生成任务分解表：每个股室、每位分管领导、总表。"""
+    fmts = _formats(formats, ("xlsx", "docx", "pdf"))
+    from plangen.sheets import run_sheets
+
+    _run(lambda: run_sheets(plan, offices=offices, leaders=leaders, formats=fmts, fonts=fonts,
+                            outdir=outdir))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True)
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行数（默认 CPU 核数）")
+@click.option("--formats", default=None, help="docx,pdf,xlsx（默认全部）")
+@click.option("--fonts", default=None, help="字体方案名或文件路径")
+@click.option("--force", is_flag=True, help="全部重建")
+@click.option("--prune", is_flag=True, help="删除已不存在的计划的输出（只删清单中记录的文件）")
+@click.option("--wait", is_flag=True, help="输出目录被另一个构建占用时等待，而不是退出")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出构建摘要")
+def build(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, formats: str | None,
+          fonts: str | None, force: bool, prune: bool, wait: bool, as_json: bool) -> None:
+    """构建归档：plans/ 下所有计划 → output/，只重建有变化的部分。"""
+    fmts = _formats(formats, ("docx", "pdf", "xlsx"))
+    from plangen.build import run_build
+
+    _run(lambda: run_build(inputs or (Path("plans"),), outdir=outdir, jobs=jobs, formats=fmts,
+                           fonts=fonts, force=force, prune=prune, wait=wait, as_json=as_json))
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="写出的计划文件（默认 plans/<源文件名>.yaml）")
+@click.option("--roster", type=click.Path(path_type=Path), default=None,
+              help="已有名册：按名册匹配姓名和股室，名册不会被改写")
+def import_(source: Path, out: Path | None, roster: Path | None) -> None:
+    """把去年的 Word（.docx）或文本（.txt）工作要点导入为计划文件。"""
+    from plangen.importer import run_import
+
+    _run(lambda: run_import(source, out=out, roster=roster))
+
+
+@main.command()
+@click.option("--from", "source", required=True, type=click.Path(path_type=Path),
+              help="去年的计划文件")
+@click.option("--year", type=int, required=True, help="新年度")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None)
+def new(source: Path, year: int, out: Path | None) -> None:
+    """以去年的计划为底稿，生成新年度计划（保留注释和顺序，列出仍写着旧年份的地方）。"""
+    from plangen.rollover import run_new
+
+    _run(lambda: run_new(source, year=year, out=out))
+
+
+@main.command()
+@click.option("--fonts", default=None, help="字体方案名或文件路径")
+@click.option("--plans", "plans_dir", type=click.Path(path_type=Path), default=Path("plans"),
+              show_default=True, help="检查这些计划的字形覆盖")
+def doctor(fonts: str | None, plans_dir: Path) -> None:
+    """显示每个字体角色用哪个字体文件、字形覆盖、子集化速度、各引擎版本。"""
+    from plangen.doctor import run_doctor
+
+    _run(lambda: run_doctor(fonts=fonts, plans_dir=plans_dir))
