@@ -1,0 +1,562 @@
+"""The layout view: a checked plan → everything renderers need, computed once.
+
+Renderers (DOCX, PDF, sheets) read only this: numbering (一、 （一） 1. （1）), 公文 dates,
+lead/assisting offices with the roster's canonical names, per-office and per-leader lists, and
+the plan body as a flat list of blocks so that the DOCX and the PDF print the same text in the
+same order. None of them re-parses YAML or re-numbers items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from plangen.model import Item, Notice, Plan, PlanFile
+
+if TYPE_CHECKING:
+    from plangen.check import CheckResult, RosterIndex
+
+# GB/T 9704: a 156 mm measure holds 28 body characters (3号) and 20 title characters (2号).
+BODY_CHARS_PER_LINE = 28
+TITLE_CHARS_PER_LINE = 20
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (enough for headings)."""
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
+                                     (_DIGITS[1] + chinese_numeral(rest) if rest < 20 else chinese_numeral(rest)))
+        return _DIGITS[n // 100] + "百" + tail
+    return str(n)
+
+
+def gongwen_date(d: dt.date) -> str:
+    """2024-02-22 → 2024年2月22日 (Arabic digits, full year, no leading zeros)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+_CLOSING = set("，。、；：？！）》」』”’〕】…—,.;:?!)")
+_OPENING = set("（《「『“‘〔【(")
+_GOOD_BREAK_AFTER = set("》的于发年、，与和及")
+# Common two-character words in plan and notice titles that a line break must not split.
+_WORDS = {"教育", "体育", "工作", "要点", "通知", "印发", "关于", "计划", "方案", "实施", "意见",
+          "学校", "发展", "建设", "质量", "管理", "党委", "委员", "员会", "全市", "全区", "全县"}
+
+
+def text_width(s: str) -> float:
+    """Width in full-width character units (ASCII letters and digits count half)."""
+    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in s)
+
+
+def balanced_lines(text: str, max_width: float = TITLE_CHARS_PER_LINE) -> tuple[str, ...]:
+    """Break a long title into lines of nearly equal width (GB/T 9704: trapezoid/diamond).
+
+    Never splits a run of Latin letters or digits, never starts a line with closing punctuation
+    or ends one with opening punctuation; prefers breaks after 》 的 于 and the like.
+    """
+    text = text.strip()
+    total = text_width(text)
+    if total <= max_width:
+        return (text,)
+    n = math.ceil(total / max_width)
+    allowed = []
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if b in _CLOSING or a in _OPENING:
+            continue
+        if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
+            continue
+        allowed.append(i)
+    lines: list[str] = []
+    start = 0
+    for k in range(1, n):
+        remaining = text_width(text[start:])
+        target = remaining / (n - k + 1)
+        best, best_cost = None, math.inf
+        for i in allowed:
+            if i <= start:
+                continue
+            w = text_width(text[start:i])
+            if w > max_width:
+                break
+            # upper lines may be a little longer than lower ones (梯形), not shorter
+            cost = abs(w - target) + (0.0 if w >= target else 0.25)
+            if text[i - 1] in _GOOD_BREAK_AFTER:
+                cost -= 1.0
+            if text[i - 1 : i + 1] in _WORDS:
+                cost += 3.0
+            if cost < best_cost:
+                best, best_cost = i, cost
+        if best is None:
+            break
+        lines.append(text[start:best])
+        start = best
+    lines.append(text[start:])
+    return tuple(line for line in lines if line)
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Split on line breaks; blank lines and surrounding spaces do not make paragraphs."""
+    return tuple(p.strip() for p in text.split("\n") if p.strip())
+
+
+def _sentence(title: str) -> str:
+    title = title.strip()
+    return title if title and title[-1] in "。！？；：.!?;:" else title + "。"
+
+
+# --------------------------------------------------------------------------- view types
+
+SegmentRole = Literal["label", "title", "text", "resp"]
+BlockKind = Literal[
+    "title",  # plan title (2号小标宋, centred); segments are its lines
+    "issuers",  # issuing bodies above the plan title (plan without notice, like 六安)
+    "preamble",  # body paragraph before the first section
+    "heading1",  # 一、… (黑体)
+    "heading2",  # （一）… (楷体)
+    "text",  # a body paragraph under a heading
+    "item",  # 1. title。text（责任…） — title bold; block mode puts text in following "text"
+    "item_title",  # block mode: 1.title。 on its own line
+    "subitem",  # （1）title。text
+]
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    role: SegmentRole = "text"
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    segments: tuple[Segment, ...]
+    outline: str = ""  # bookmark text for a PDF outline / DOCX heading (sections only)
+    item: int | None = None  # the item number this block belongs to
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
+class SubItemView:
+    label: str  # （1）
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    number: int  # as printed (continuous, or per section)
+    index: int  # 1-based position in the whole plan (unique even with per-section numbering)
+    label: str  # "1."
+    id: str | None
+    title: str  # without final 。
+    text: str
+    targets: tuple[str, ...]
+    subitems: tuple[SubItemView, ...]
+    leaders: tuple[str, ...]  # canonical roster names
+    offices: tuple[str, ...]  # canonical; first leads
+    due: str  # 公文 date, or the words written (全年), or ""
+    due_date: dt.date | None
+    section_number: int
+    section_label: str  # 一、
+    section_title: str
+    subsection_label: str  # （一） or ""
+    subsection_title: str
+    responsibility: str  # （责任领导：…，责任股室：…） or ""
+
+    @property
+    def lead_office(self) -> str | None:
+        return self.offices[0] if self.offices else None
+
+    @property
+    def assist_offices(self) -> tuple[str, ...]:
+        return self.offices[1:]
+
+    @property
+    def content(self) -> str:
+        """具体内容 for the sheets: the text, sub-items and targets."""
+        parts = [self.text] if self.text else []
+        for s in self.subitems:
+            parts.append(f"{s.label}{_sentence(s.title) if s.title else ''}{s.text}")
+        if self.targets:
+            parts.append("目标：" + "；".join(self.targets) + "。")
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class SubsectionView:
+    number: int
+    label: str  # （一）
+    title: str
+    text: tuple[str, ...]
+    items: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    number: int
+    label: str  # 一、
+    title: str
+    text: tuple[str, ...]
+    items: tuple[ItemView, ...]  # direct items (no subsections)
+    subsections: tuple[SubsectionView, ...]
+
+    @property
+    def all_items(self) -> tuple[ItemView, ...]:
+        return self.items + tuple(i for s in self.subsections for i in s.items)
+
+
+@dataclass(frozen=True)
+class OfficeSheet:
+    """One office's task list: the items it leads (牵头), then the items it assists (配合)."""
+
+    name: str
+    lead: tuple[ItemView, ...]
+    assist: tuple[ItemView, ...]
+
+    @property
+    def rows(self) -> tuple[tuple[ItemView, str], ...]:
+        return tuple((i, "牵头") for i in self.lead) + tuple((i, "配合") for i in self.assist)
+
+
+@dataclass(frozen=True)
+class LeaderSheet:
+    name: str
+    post: str
+    groups: tuple[tuple[SectionView, tuple[ItemView, ...]], ...]  # by section, plan order
+
+    @property
+    def items(self) -> tuple[ItemView, ...]:
+        return tuple(i for _, items in self.groups for i in items)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    title: str
+    title_lines: tuple[str, ...]
+    year: int
+    issuers: tuple[str, ...]
+    preamble: tuple[str, ...]
+    item_title: Literal["inline", "block"]
+    responsibility: Literal["inline", "sheets-only"]
+    numbering: Literal["continuous", "per-section"]
+    sections: tuple[SectionView, ...]
+    items: tuple[ItemView, ...]  # every item, plan order
+    offices: tuple[OfficeSheet, ...]  # offices named by the plan, roster order
+    leaders: tuple[LeaderSheet, ...]  # leaders named by the plan, roster order
+    blocks: tuple[Block, ...]  # the plan body, in print order (title first)
+
+    @property
+    def has_responsibility(self) -> bool:
+        return bool(self.offices or self.leaders)
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    template: str
+    copy_no: str
+    secrecy: str
+    urgency: str
+    mark_lines: tuple[str, ...]  # issuer names, one per line (joint issuers: lead first)
+    mark_suffix: str  # 文件, to the right of the names (vertically centred), or ""
+    number: str
+    signers: tuple[str, ...]  # 签发人 (上行文)
+    title: str
+    title_lines: tuple[str, ...]
+    to: str  # ends with ：
+    body: tuple[str, ...]
+    attachments: tuple[str, ...]
+    attachment_lines: tuple[tuple[str, str], ...]  # ("附件：", "1.名称"), ("", "2.名称")
+    signature: str
+    date: str  # 公文 date
+    date_value: dt.date
+    seal: Path | None
+    note: str  # 附注, with its parentheses
+    cc: str  # 抄送：A，B，C。 or ""
+    printed_by: str
+    printed_on: str  # 2024年2月22日印发 or ""
+
+    @property
+    def has_imprint(self) -> bool:
+        """Whether the 版记 (cc / printed-by) is printed."""
+        return bool(self.cc or self.printed_by or self.printed_on)
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    name: str  # the plan file's stem, e.g. yunxi-2024 (output folder name)
+    source: Path
+    bureau: str  # roster bureau, or the first issuer
+    template: str  # red-header | upward | plain (from the notice; plain without one)
+    notice: NoticeView | None
+    plan: PlanView
+
+    @property
+    def doc_title(self) -> str:
+        return self.notice.title if self.notice else self.plan.title
+
+    @property
+    def author(self) -> str:
+        if self.notice:
+            return "、".join(self.notice.mark_lines)
+        return "、".join(self.plan.issuers) or self.bureau
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _responsibility(leaders: tuple[str, ...], offices: tuple[str, ...]) -> str:
+    parts = []
+    if leaders:
+        parts.append("责任领导：" + "、".join(leaders))
+    if offices:
+        parts.append("责任股室：" + "、".join(offices))
+    return "（" + "，".join(parts) + "）" if parts else ""
+
+
+def _canon(names: list[str], lookup: object) -> tuple[str, ...]:
+    out: list[str] = []
+    for n in names:
+        c = lookup(n) if callable(lookup) else None  # type: ignore[operator]
+        c = c or n
+        if c not in out:
+            out.append(c)
+    return tuple(out)
+
+
+def _build_items(plan: Plan, index: RosterIndex | None) -> tuple[tuple[SectionView, ...], tuple[ItemView, ...]]:
+    sections: list[SectionView] = []
+    flat: list[ItemView] = []
+    counter = 0
+    for si, sec in enumerate(plan.sections, 1):
+        if plan.options.numbering == "per-section":
+            counter = 0
+        s_label = chinese_numeral(si) + "、"
+
+        def make(item: Item, sub_label: str = "", sub_title: str = "") -> ItemView:
+            nonlocal counter
+            counter += 1
+            leaders = _canon(item.leaders, index.leader if index else None)
+            offices = _canon(item.offices, index.office if index else None)
+            due = ""
+            due_date = None
+            if isinstance(item.due, dt.date):
+                due, due_date = gongwen_date(item.due), item.due
+            elif isinstance(item.due, str):
+                due = item.due.strip()
+            view = ItemView(
+                number=counter,
+                index=len(flat) + 1,
+                label=f"{counter}.",
+                id=item.id,
+                title=item.title.strip().rstrip("。"),
+                text=item.text.strip(),
+                targets=tuple(t.strip() for t in item.targets),
+                subitems=tuple(
+                    SubItemView(f"（{k}）", (s.title or "").strip().rstrip("。"), s.text.strip())
+                    for k, s in enumerate(item.subitems, 1)
+                ),
+                leaders=leaders,
+                offices=offices,
+                due=due,
+                due_date=due_date,
+                section_number=si,
+                section_label=s_label,
+                section_title=sec.title.strip(),
+                subsection_label=sub_label,
+                subsection_title=sub_title,
+                responsibility=_responsibility(leaders, offices),
+            )
+            flat.append(view)
+            return view
+
+        direct = tuple(make(it) for it in sec.items)
+        subs = []
+        for ui, sub in enumerate(sec.subsections, 1):
+            u_label = f"（{chinese_numeral(ui)}）"
+            subs.append(SubsectionView(ui, u_label, sub.title.strip(), paragraphs(sub.text),
+                                       tuple(make(it, u_label, sub.title.strip()) for it in sub.items)))
+        sections.append(SectionView(si, s_label, sec.title.strip(), paragraphs(sec.text), direct, tuple(subs)))
+    return tuple(sections), tuple(flat)
+
+
+def _item_blocks(item: ItemView, mode: str, show_resp: bool) -> list[Block]:
+    paras = list(paragraphs(item.text))
+    resp = item.responsibility if show_resp else ""
+    blocks: list[Block] = []
+    if mode == "block":
+        blocks.append(Block("item_title", (Segment(item.label, "label"), Segment(_sentence(item.title), "title")),
+                            item=item.number))
+        for p in paras:
+            blocks.append(Block("text", (Segment(p),), item=item.number))
+    else:
+        first = paras.pop(0) if paras else ""
+        segs = [Segment(item.label, "label"), Segment(_sentence(item.title), "title")]
+        if first:
+            segs.append(Segment(first))
+        blocks.append(Block("item", tuple(segs), item=item.number))
+        for p in paras:
+            blocks.append(Block("text", (Segment(p),), item=item.number))
+    for s in item.subitems:
+        segs = [Segment(s.label, "label")]
+        if s.title:
+            segs.append(Segment(_sentence(s.title), "title"))
+        if s.text:
+            segs.append(Segment(s.text))
+        blocks.append(Block("subitem", tuple(segs), item=item.number))
+    if item.targets:
+        blocks.append(Block("text", (Segment("目标：" + "；".join(item.targets) + "。"),), item=item.number))
+    if resp:
+        last = blocks[-1]
+        blocks[-1] = Block(last.kind, (*last.segments, Segment(resp, "resp")), last.outline, last.item)
+    return blocks
+
+
+def _plan_blocks(plan: Plan, pv_sections: tuple[SectionView, ...], title_lines: tuple[str, ...]) -> tuple[Block, ...]:
+    blocks: list[Block] = []
+    if plan.issuers:
+        blocks.append(Block("issuers", tuple(Segment(i, "title") for i in plan.issuers)))
+    blocks.append(Block("title", tuple(Segment(line, "title") for line in title_lines), outline=plan.title))
+    blocks.extend(Block("preamble", (Segment(p),)) for p in paragraphs(plan.preamble))
+    mode = plan.options.item_title
+    show = plan.options.responsibility == "inline"
+    for sec in pv_sections:
+        heading = sec.label + sec.title
+        blocks.append(Block("heading1", (Segment(sec.label, "label"), Segment(sec.title, "title")), outline=heading))
+        blocks.extend(Block("text", (Segment(p),)) for p in sec.text)
+        for it in sec.items:
+            blocks.extend(_item_blocks(it, mode, show))
+        for sub in sec.subsections:
+            blocks.append(Block("heading2", (Segment(sub.label, "label"), Segment(sub.title, "title")),
+                                outline=sub.label + sub.title))
+            blocks.extend(Block("text", (Segment(p),)) for p in sub.text)
+            for it in sub.items:
+                blocks.extend(_item_blocks(it, mode, show))
+    return tuple(blocks)
+
+
+def _sheets(sections: tuple[SectionView, ...], items: tuple[ItemView, ...],
+            index: RosterIndex | None) -> tuple[tuple[OfficeSheet, ...], tuple[LeaderSheet, ...]]:
+    office_order: list[str] = list(index.offices) if index else []
+    leader_order: list[str] = list(index.leaders) if index else []
+    for it in items:
+        office_order.extend(o for o in it.offices if o not in office_order)
+        leader_order.extend(n for n in it.leaders if n not in leader_order)
+    offices = []
+    for name in office_order:
+        lead = tuple(i for i in items if i.lead_office == name)
+        assist = tuple(i for i in items if name in i.assist_offices)
+        if lead or assist:
+            offices.append(OfficeSheet(name, lead, assist))
+    leaders = []
+    for name in leader_order:
+        groups = tuple((s, tuple(i for i in s.all_items if name in i.leaders)) for s in sections)
+        groups = tuple(g for g in groups if g[1])
+        if groups:
+            post = index.leader_posts.get(name, "") if index else ""
+            leaders.append(LeaderSheet(name, post, groups))
+    return tuple(offices), tuple(leaders)
+
+
+def _notice_view(notice: Notice, base: Path) -> NoticeView:
+    if isinstance(notice.mark, list):
+        mark_lines, suffix = tuple(notice.mark), notice.mark_suffix
+    elif isinstance(notice.mark, str):
+        m = notice.mark.strip()
+        if notice.mark_suffix and m.endswith(notice.mark_suffix) and m != notice.mark_suffix:
+            mark_lines, suffix = (m[: -len(notice.mark_suffix)],), notice.mark_suffix
+        else:
+            mark_lines, suffix = (m,), ""
+    else:
+        mark_lines, suffix = tuple(notice.issuers), notice.mark_suffix
+    to = notice.to.strip()
+    if to and to[-1] in ":：":
+        to = to[:-1]
+    atts = tuple(a.strip() for a in notice.attachments)
+    if len(atts) == 1:
+        att_lines: tuple[tuple[str, str], ...] = (("附件：", atts[0]),)
+    else:
+        att_lines = tuple(("附件：" if k == 1 else "", f"{k}.{a}") for k, a in enumerate(atts, 1))
+    note = notice.note.strip()
+    if note and not (note.startswith(("（", "(")) and note.endswith(("）", ")"))):
+        note = f"（{note}）"
+    cc = "抄送：" + "，".join(notice.cc) + "。" if notice.cc else ""
+    return NoticeView(
+        template=notice.template,
+        copy_no=notice.copy_no or "",
+        secrecy=notice.secrecy or "",
+        urgency=notice.urgency or "",
+        mark_lines=mark_lines,
+        mark_suffix=suffix,
+        number=notice.number or "",
+        signers=tuple(notice.signers),
+        title=notice.title.strip(),
+        title_lines=balanced_lines(notice.title),
+        to=to + "：" if to else "",
+        body=paragraphs(notice.body),
+        attachments=atts,
+        attachment_lines=att_lines,
+        signature=(notice.signature or notice.issuers[0]).strip(),
+        date=gongwen_date(notice.date),
+        date_value=notice.date,
+        seal=(base / notice.seal).resolve() if notice.seal else None,
+        note=note,
+        cc=cc,
+        printed_by=(notice.printed_by or "").strip(),
+        printed_on=gongwen_date(notice.printed_on) + "印发" if notice.printed_on else "",
+    )
+
+
+def build_view(result: CheckResult) -> DocumentView:
+    """A checked plan (plangen.check.CheckResult with no errors) → its DocumentView."""
+    pf: PlanFile | None = result.plan
+    if pf is None:
+        raise ValueError("build_view needs a valid plan")
+    index = result.roster_index
+    plan = pf.plan
+    sections, items = _build_items(plan, index)
+    title_lines = balanced_lines(plan.title)
+    offices, leaders = _sheets(sections, items, index)
+    pv = PlanView(
+        title=plan.title.strip(),
+        title_lines=title_lines,
+        year=plan.year,
+        issuers=tuple(plan.issuers),
+        preamble=paragraphs(plan.preamble),
+        item_title=plan.options.item_title,
+        responsibility=plan.options.responsibility,
+        numbering=plan.options.numbering,
+        sections=sections,
+        items=items,
+        offices=offices,
+        leaders=leaders,
+        blocks=_plan_blocks(plan, sections, title_lines),
+    )
+    notice = _notice_view(pf.notice, result.path.parent) if pf.notice else None
+    bureau = (index.bureau if index else "") or (pf.notice.issuers[0] if pf.notice else "") or (
+        plan.issuers[0] if plan.issuers else "")
+    return DocumentView(
+        name=result.path.name.removesuffix(".yaml").removesuffix(".yml"),
+        source=result.path,
+        bureau=bureau,
+        template=notice.template if notice else "plain",
+        notice=notice,
+        plan=pv,
+    )
