@@ -1,0 +1,112 @@
+"""The only module that writes output files.
+
+- `atomic_write`: temp file in the same directory + fsync + os.replace, so every file is always
+  its old or its new version; refuses any path outside the output root.
+- `normalize_zip`: re-writes a DOCX/XLSX zip with fixed timestamps, sorted entries (with
+  [Content_Types].xml first, as Office expects) and fixed core properties, so the same inputs
+  give the same bytes (python-docx and openpyxl stamp the wall clock otherwise).
+- `safe_filename`: an office/leader name → a file name that cannot escape or break the folder.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from plangen.errors import PlangenError
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+FIXED_ISO_TIME = "2000-01-01T00:00:00Z"
+TEMP_PREFIX = ".plangen-tmp-"
+MAX_NAME_BYTES = 200  # well under the 255-byte limit of common file systems, leaving room for suffixes
+
+
+def ensure_inside(path: Path, root: Path) -> Path:
+    """`path` resolved, or PlangenError when it would land outside `root`."""
+    root_r = root.resolve()
+    p = path.resolve()
+    if not p.is_relative_to(root_r):
+        raise PlangenError(f"拒绝写入输出目录之外的文件：{path}（输出目录为 {root}）")
+    return p
+
+
+def atomic_write(path: Path, data: bytes, root: Path) -> bool:
+    """Write `data` to `path` atomically. Returns False (and writes nothing) when the file already
+    holds exactly these bytes, so an unchanged output keeps its inode and mtime."""
+    target = ensure_inside(path, root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True
+
+
+def _fix_core(xml: bytes, title: str | None) -> bytes:
+    text = xml.decode("utf-8")
+    text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                  lambda m: m.group(1) + FIXED_ISO_TIME + m.group(3), text)
+    text = re.sub(r"<cp:lastPrinted>[^<]*</cp:lastPrinted>", "", text)
+    return text.encode("utf-8")
+
+
+def normalize_zip(data: bytes, title: str | None = None) -> bytes:
+    """Deterministic DOCX/XLSX bytes: fixed entry times and order, fixed core-property dates."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    order = sorted(names, key=lambda n: (n != "[Content_Types].xml", not n.startswith("_rels/"), n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in order:
+            blob = src.read(name)
+            if name == "docProps/core.xml":
+                blob = _fix_core(blob, title)
+            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            dst.writestr(info, blob, compresslevel=6)
+    return out.getvalue()
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def safe_filename(name: str, taken: set[str] | None = None) -> str:
+    """A file-name stem for `name` (no extension): no separators, no control characters, no
+    leading dots (so `..` and `../x` stay inside), bounded length; unique within `taken`
+    (case-insensitively), to which it is added."""
+    s = unicodedata.normalize("NFC", name)
+    s = _UNSAFE.sub("_", s).strip().strip(".").strip()
+    s = re.sub(r"\s+", " ", s)
+    if not s:
+        s = "未命名"
+    while len(s.encode("utf-8")) > MAX_NAME_BYTES:
+        s = s[:-1]
+    if taken is not None:
+        base, n = s, 2
+        while s.casefold() in {t.casefold() for t in taken}:
+            s = f"{base}-{n}"
+            n += 1
+        taken.add(s)
+    return s
