@@ -219,9 +219,11 @@ _YAML_MESSAGES = [
 
 
 def _yaml_problem(e: yaml.MarkedYAMLError, loaded: Loaded) -> None:
-    mark = e.problem_mark or e.context_mark
-    pos = _mark_pos(loaded, mark) if mark else Pos(loaded.display, 1, 1)
     english = f"{e.context or ''} {e.problem or ''}".strip()
+    # An unclosed bracket or quote is best shown where it was opened, not where parsing gave up.
+    opened = (e.context or "").startswith(("while parsing a flow", "while scanning a quoted"))
+    mark = (e.context_mark if opened else None) or e.problem_mark or e.context_mark
+    pos = _mark_pos(loaded, mark) if mark else Pos(loaded.display, 1, 1)
     for needle, msg, hint in _YAML_MESSAGES:
         if needle in english:
             loaded.problems.add(pos, "E005", f"YAML 格式错误：{msg}", hint)
