@@ -54,7 +54,7 @@ _OPENING = set("（《「『“‘〔【(")
 _GOOD_BREAK_AFTER = set("》的于发年、，与和及")
 # Common two-character words in plan and notice titles that a line break must not split.
 _WORDS = {"教育", "体育", "工作", "要点", "通知", "印发", "关于", "计划", "方案", "实施", "意见",
-          "学校", "发展", "建设", "质量", "管理", "党委", "委员", "员会", "全市", "全区", "全县"}
+          "学校", "发展", "建设", "质量", "管理", "党委", "委员", "员会", "全市", "全区", "全县", "少年", "思想", "道德", "联合"}
 
 
 def text_width(s: str) -> float:
@@ -78,7 +78,7 @@ def balanced_lines(text: str, max_width: float = TITLE_CHARS_PER_LINE) -> tuple[
         a, b = text[i - 1], text[i]
         if b in _CLOSING or a in _OPENING:
             continue
-        if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
+        if a.isascii() and a.isalnum() and (b.isascii() and b.isalnum() or b in "年月日号"):
             continue
         allowed.append(i)
     lines: list[str] = []
