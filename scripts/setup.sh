@@ -99,7 +99,9 @@ if [ "$need_fandol" -eq 1 ]; then
   fi
   deb="$(ls "$tmp"/texlive-lang-chinese_*.deb)"
   mkdir -p "$tmp/x"
-  dpkg-deb -x "$deb" "$tmp/x"
+  # Like `dpkg -x`, but unpacks only the Fandol fonts (half the time of the whole 49 MB package).
+  dpkg-deb --fsys-tarfile "$deb" \
+    | tar -x -C "$tmp/x" --wildcards '*/fonts/opentype/public/fandol/Fandol*.otf'
   src="$(dirname "$(find "$tmp/x" -name FandolFang-Regular.otf -print -quit)")"
   [ -n "$src" ] && [ -d "$src" ] || die "texlive-lang-chinese 中没有找到 Fandol 字体"
   as_root install -d -m 0755 "$FONT_DIR"
