@@ -74,10 +74,17 @@ apt_update() {
   fi
 }
 
+apt_install() {
+  as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 if [ ${#missing[@]} -gt 0 ]; then
   log "安装系统软件包：${missing[*]}"
-  apt_update
-  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Try with the package lists already there; update them only when that fails (a fresh
+  # image has none, an old machine may have stale ones).
+  if ! apt_install "${missing[@]}" 2>/dev/null; then
+    apt_update
+    apt_install "${missing[@]}" || die "无法安装 ${missing[*]}（检查网络和 apt 源）"
+  fi
 fi
 
 # ---------------------------------------------------------------- Fandol fonts
