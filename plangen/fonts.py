@@ -201,7 +201,8 @@ def _profile_path(name_or_path: str | os.PathLike[str] | None) -> Path:
         return PROFILE_DIR / "default.yaml"
     text = str(name_or_path)
     p = Path(text).expanduser()
-    is_bare = "/" not in text and os.sep not in text and not text.lower().endswith((".yaml", ".yml"))
+    is_bare = ("/" not in text and os.sep not in text
+               and not text.lower().endswith((".yaml", ".yml")))
     if is_bare and not p.exists():
         packaged = PROFILE_DIR / f"{text}.yaml"
         if packaged.is_file():
@@ -318,7 +319,8 @@ def _problems(e: ValidationError, path: Path, positions: dict[tuple[Any, ...], P
         for err in errs:
             if err["type"] == "extra_forbidden":
                 key = str(loc[-1]) if loc else "?"
-                allowed = list(ProfileFile.model_fields) if len(loc) == 1 else list(RoleEntry.model_fields)
+                model = ProfileFile if len(loc) == 1 else RoleEntry
+                allowed = list(model.model_fields)
                 out.append(Problem(positions.get(loc, pos_of(loc[:-1])), "E301",
                                    f"字体方案中有未知的键“{key}”", "可用的键：" + "、".join(allowed)))
         if "missing" in types:
@@ -576,8 +578,8 @@ def font_css(profile: FontProfile) -> str:
         if face.path is None:
             lines.append(f"/* {face.role}: missing {_comment(face.wanted)} */")
         elif face.system:
-            lines.append(f"/* {face.role}: {_comment(face.css_family)} = {_comment(face.path.as_posix())}"
-                         f" face {face.index}, through fontconfig */")
+            lines.append(f"/* {face.role}: {_comment(face.css_family)} = "
+                         f"{_comment(face.path.as_posix())} face {face.index}, through fontconfig */")
         else:
             lines.append(
                 f"@font-face {{ font-family: {_css_string(face.css_family)}; "

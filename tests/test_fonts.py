@@ -329,5 +329,6 @@ def test_a_real_font_with_the_conventional_name_wins_over_the_alias(tmp_path: Pa
 </fontconfig>
 """)
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
-    assert fc_match("仿宋_GB2312", "%{file}", env=env) == str(tmp_path / "fonts" / "fake-fangsong.ttf")
+    fake = tmp_path / "fonts" / "fake-fangsong.ttf"
+    assert fc_match("仿宋_GB2312", "%{file}", env=env) == str(fake)
     assert fc_match("楷体_GB2312", "%{family[0]}", env=env) == "FandolKai"
