@@ -1,0 +1,111 @@
+"""The notice + plan as PDF: Jinja2 HTML (templates/NAME.html.j2) laid out by WeasyPrint.
+
+Reads only the DocumentView. Fonts come from the font profile (`font_css` + per-role stacks).
+The 版记 sits in the footnote area of the last page; when that page is odd it is moved to the
+next (even) page, which then carries no page number — that needs a second layout pass, done
+only in that case. Output is deterministic: fixed metadata dates (plan date or
+SOURCE_DATE_EPOCH), an identifier derived from the content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from plangen.fonts import FontProfile, font_css
+from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, resolve_template
+from plangen.view import DocumentView, text_width
+
+TEXT_WIDTH_PT = 156 / 25.4 * 72  # 442.2 pt
+MARK_MAX_PT = 36.0
+
+
+def created_date(view: DocumentView) -> str:
+    """A fixed creation date: SOURCE_DATE_EPOCH when set, else the notice date, else 1 Jan of
+    the plan year — never the wall clock, so two renders give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    d = view.notice.date_value if view.notice else dt.date(view.plan.year, 1, 1)
+    return f"{d.isoformat()}T00:00:00Z"
+
+
+def mark_size(view: DocumentView) -> float:
+    """Issuer-mark size in pt: as large as 36 pt, but the widest line fits the text block."""
+    n = view.notice
+    if n is None:
+        return MARK_MAX_PT
+    if len(n.mark_lines) > 1 and n.mark_suffix:
+        width = max(text_width(x) for x in n.mark_lines) + text_width(n.mark_suffix) + 0.15
+    else:
+        width = max(text_width(x) for x in n.mark_lines) + text_width(n.mark_suffix)
+    return round(min(MARK_MAX_PT, TEXT_WIDTH_PT * 0.96 / max(width, 1.0)), 2)
+
+
+@functools.lru_cache(maxsize=8)
+def _env(template_dir: str) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([template_dir, str(REPO_TEMPLATES), str(PACKAGE_TEMPLATES)])
+    return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=False,
+                              undefined=jinja2.StrictUndefined)
+
+
+@functools.lru_cache(maxsize=1)
+def _font_config() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_html(view: DocumentView, *, template: str | None, profile: FontProfile,
+                imprint_new_page: bool = False) -> tuple[str, Path]:
+    path = resolve_template(template or view.template, ".html.j2", plan_dir=view.source.parent)
+    env = _env(str(path.parent))
+    fonts = {role: profile.css_stack(role) for role in
+             ("title", "body", "heading1", "heading2", "page_number")}
+    seal = view.notice.seal if view.notice else None
+    html = env.get_template(path.name).render(
+        view=view,
+        fonts=fonts,
+        font_css=font_css(profile),
+        created=created_date(view),
+        mark_size=mark_size(view),
+        seal_uri=seal.as_uri() if seal else "",
+        imprint_new_page=imprint_new_page,
+    )
+    return html, path
+
+
+def _imprint_page(document: Any) -> int | None:
+    for i, page in enumerate(document.pages, 1):
+        if "imprint" in page.anchors:
+            return i
+    return None
+
+
+def render_pdf(view: DocumentView, *, template: str | None = None, profile: FontProfile,
+               pdfa: bool = False) -> bytes:
+    from weasyprint import HTML
+
+    profile.check()
+    fc = _font_config()
+
+    def layout(new_page: bool) -> tuple[Any, str]:
+        html, path = render_html(view, template=template, profile=profile, imprint_new_page=new_page)
+        doc = HTML(string=html, base_url=str(path.parent)).render(font_config=fc)
+        return doc, html
+
+    doc, html = layout(False)
+    page = _imprint_page(doc)
+    if page is not None and page % 2 == 1:
+        doc, html = layout(True)  # 版记 goes to the bottom of the next, even, page
+    ident = hashlib.md5(html.encode("utf-8") + (b"a2b" if pdfa else b"")).hexdigest().encode()
+    options: dict[str, Any] = {"pdf_identifier": ident, "uncompressed_pdf": False}
+    if pdfa:
+        options["pdf_variant"] = "pdf/a-2b"
+    return doc.write_pdf(**options)
