@@ -53,7 +53,7 @@ exec 9>"${TMPDIR:-/tmp}/plangen-setup.lock"
 flock 9
 
 # ---------------------------------------------------------------- system packages
-pkgs=(fontconfig fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+pkgs=(fontconfig fonts-noto-cjk fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 [ "$mode" = test ] && pkgs+=(libreoffice-writer-nogui)
 command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
 # Debian's python3 has the venv module but no ensurepip without python3-venv.
