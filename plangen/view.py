@@ -109,6 +109,21 @@ def balanced_lines(text: str, max_width: float = TITLE_CHARS_PER_LINE) -> tuple[
     return tuple(line for line in lines if line)
 
 
+TEXT_WIDTH_PT = 156 / 25.4 * 72  # 442.2 pt
+MARK_MAX_PT = 36.0
+
+
+def mark_font_size(mark_lines: tuple[str, ...], suffix: str) -> float:
+    """Issuer-mark size in pt: up to 36 pt, but the widest line (with 文件 beside joint names)
+    fits the text block. Shared by the DOCX and PDF renderers."""
+    if not mark_lines:
+        return MARK_MAX_PT
+    width = max(text_width(x) for x in mark_lines) + text_width(suffix)
+    if len(mark_lines) > 1 and suffix:
+        width += 0.15
+    return round(min(MARK_MAX_PT, TEXT_WIDTH_PT * 0.96 / max(width, 1.0)), 1)
+
+
 def paragraphs(text: str) -> tuple[str, ...]:
     """Split on line breaks; blank lines and surrounding spaces do not make paragraphs."""
     return tuple(p.strip() for p in text.split("\n") if p.strip())

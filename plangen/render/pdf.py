@@ -20,10 +20,8 @@ import jinja2
 
 from plangen.fonts import FontProfile, font_css
 from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, resolve_template
-from plangen.view import DocumentView, text_width
+from plangen.view import DocumentView, mark_font_size
 
-TEXT_WIDTH_PT = 156 / 25.4 * 72  # 442.2 pt
-MARK_MAX_PT = 36.0
 
 
 def created_date(view: DocumentView) -> str:
@@ -37,15 +35,8 @@ def created_date(view: DocumentView) -> str:
 
 
 def mark_size(view: DocumentView) -> float:
-    """Issuer-mark size in pt: as large as 36 pt, but the widest line fits the text block."""
     n = view.notice
-    if n is None:
-        return MARK_MAX_PT
-    if len(n.mark_lines) > 1 and n.mark_suffix:
-        width = max(text_width(x) for x in n.mark_lines) + text_width(n.mark_suffix) + 0.15
-    else:
-        width = max(text_width(x) for x in n.mark_lines) + text_width(n.mark_suffix)
-    return round(min(MARK_MAX_PT, TEXT_WIDTH_PT * 0.96 / max(width, 1.0)), 2)
+    return mark_font_size(n.mark_lines, n.mark_suffix) if n else 0.0
 
 
 @functools.lru_cache(maxsize=8)

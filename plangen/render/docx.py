@@ -1,0 +1,246 @@
+"""The notice + plan as DOCX, from an editable Word template (templates/NAME.docx).
+
+The template carries the page set-up (A4, 37/35/28/26 mm, lines-only grid of 28.95 pt), the
+odd/even page-number footers and one named style per element (see scripts/make_docx_templates.py
+and docs/templates.md); its body has docxtpl tags {{p header}}, {{p notice}}, {{p plan}}, which
+are filled with paragraphs built here from the DocumentView, in those styles. Fonts are set
+from the font profile on every style, East Asian attribute included. The 版记 goes into the
+footer of a last section that starts on an even page. Output bytes are normalised (fixed zip
+times and order, fixed core properties) so the same inputs give the same file.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+from docxtpl import DocxTemplate
+
+from plangen.fonts import FontProfile
+from plangen.outio import normalize_zip
+from plangen.render import oxml
+from plangen.templates import resolve_template
+from plangen.view import Block, DocumentView, NoticeView, mark_font_size, text_width
+
+STYLE_ROLES = {
+    "Normal": "body", "GWBody": "body", "GWFlush": "body", "GWTopLine": "heading1",
+    "GWMark": "title", "GWNumber": "body", "GWTitle": "title", "GWHeading1": "heading1",
+    "GWHeading2": "heading2", "GWSignature": "body", "GWImprint": "body", "GWPageNumber": "page_number",
+}
+LINE = oxml.LINE_PITCH_TWIPS
+CHAR = oxml.CHAR_TWIPS
+TEXT_WIDTH_TWIPS = round(156 / 25.4 * 1440)
+
+
+def _apply_profile(doc: Any, profile: FontProfile) -> None:
+    for style in doc.styles:
+        sid = style.element.get(qn("w:styleId"))
+        role = STYLE_ROLES.get(sid or "") or STYLE_ROLES.get(style.name or "")
+        if role:
+            oxml.set_run_fonts(oxml.style_rpr(style), profile.face(role).docx_name)
+
+
+def _para(sd: Any, style: str, text: str = "", *, bold: bool = False) -> Any:
+    p = sd.add_paragraph()
+    oxml.set_style_id(p, style)
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+    return p
+
+
+def _spacing(p: Any, before: int = 0, after: int = 0, line: int | None = None) -> None:
+    ppr = p._p.get_or_add_pPr()
+    sp = ppr.find(qn("w:spacing"))
+    if sp is None:
+        sp = oxml.OxmlElement("w:spacing")
+        ppr.append(sp)
+    sp.set(qn("w:before"), str(before))
+    sp.set(qn("w:after"), str(after))
+    if line is not None:
+        sp.set(qn("w:line"), str(line))
+        sp.set(qn("w:lineRule"), "exact")
+
+
+def _font(run: Any, name: str) -> None:
+    oxml.set_run_fonts(run._r.get_or_add_rPr(), name)
+
+
+def _header(tpl: Any, n: NoticeView, profile: FontProfile, upward: bool) -> Any:
+    sd = tpl.new_subdoc()
+    tops = [(n.copy_no, "GWFlush"), (n.secrecy, "GWTopLine"), (n.urgency, "GWTopLine")]
+    tops = [(t, s) for t, s in tops if t]
+    for text, style in tops:
+        _para(sd, style, text)
+    size = mark_font_size(n.mark_lines, n.mark_suffix)
+    mark_line = round(size * 1.2 * 20)
+    # the mark's upper edge 35 mm below the text block's upper edge
+    gap = max(Mm(35).twips - len(tops) * LINE, 20)
+    spacer = _para(sd, "GWFlush")
+    _spacing(spacer, line=gap)
+    if len(n.mark_lines) > 1 and n.mark_suffix:
+        names_w = round(max(text_width(x) for x in n.mark_lines) * size * 20) + 40
+        suffix_w = round(text_width(n.mark_suffix) * size * 20) + 120
+        table = sd.add_table(rows=len(n.mark_lines), cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        oxml.no_table_borders(table)
+        merged = table.cell(0, 1).merge(table.cell(len(n.mark_lines) - 1, 1))
+        for i, name in enumerate(n.mark_lines):
+            cell = table.cell(i, 0)
+            cell.width = Twips(names_w)
+            p = cell.paragraphs[0]
+            oxml.set_style_id(p, "GWMark")
+            p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+            _spacing(p, line=mark_line)
+            p.add_run(name).font.size = Pt(size)
+        merged.width = Twips(suffix_w)
+        oxml.set_cell_vcenter(merged)
+        p = merged.paragraphs[0]
+        oxml.set_style_id(p, "GWMark")
+        _spacing(p, line=mark_line)
+        p.add_run(n.mark_suffix).font.size = Pt(size)
+    else:
+        for i, line in enumerate(n.mark_lines):
+            p = _para(sd, "GWMark")
+            _spacing(p, line=mark_line)
+            p.add_run(line + (n.mark_suffix if i == len(n.mark_lines) - 1 else "")).font.size = Pt(size)
+    # document number two blank lines below the mark; the red rule is the paragraph's border
+    p = _para(sd, "GWNumber")
+    _spacing(p, before=2 * LINE)
+    if upward:
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        oxml.set_indent(p._p.get_or_add_pPr(), left=CHAR, right=CHAR)
+        p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - 2 * CHAR), WD_TAB_ALIGNMENT.RIGHT)
+        p.add_run(n.number + "\t签发人：")
+        _font(p.add_run("　".join(n.signers)), profile.face("heading2").docx_name)
+    else:
+        p.add_run(n.number)
+    return sd
+
+
+def _notice(tpl: Any, n: NoticeView, with_header: bool) -> Any:
+    sd = tpl.new_subdoc()
+    for i, line in enumerate(n.title_lines):
+        p = _para(sd, "GWTitle", line)
+        _spacing(p, before=2 * LINE if i == 0 and with_header else 0)
+    if n.to:
+        _spacing(_para(sd, "GWFlush", n.to), before=LINE)
+    for para in n.body:
+        _para(sd, "GWBody", para)
+    for k, (prefix, text) in enumerate(n.attachment_lines):
+        p = _para(sd, "GWBody" if prefix else "GWFlush", prefix + text)
+        if k == 0:
+            _spacing(p, before=LINE)
+        else:
+            oxml.set_indent(p._p.get_or_add_pPr(), left=5 * CHAR)
+    # signature centred above the date; the date 4 characters from the right edge
+    date_w, sig_w = text_width(n.date), text_width(n.signature)
+    sig = _para(sd, "GWSignature", n.signature)
+    _spacing(sig, before=2 * LINE)
+    oxml.set_indent(sig._p.get_or_add_pPr(), right=max(0, round((4 + (date_w - sig_w) / 2) * CHAR)))
+    oxml.keep_next(sig)
+    date = _para(sd, "GWSignature", n.date)
+    oxml.set_indent(date._p.get_or_add_pPr(), right=4 * CHAR)
+    if n.note:
+        _para(sd, "GWBody", n.note)
+    return sd
+
+
+def _block_paragraph(sd: Any, b: Block) -> Any:
+    if b.kind in ("title", "issuers"):
+        ps = [_para(sd, "GWTitle", s.text) for s in b.segments]
+        if b.kind == "title":
+            _spacing(ps[-1], after=LINE)
+        return ps[0]
+    style = {"heading1": "GWHeading1", "heading2": "GWHeading2"}.get(b.kind, "GWBody")
+    p = _para(sd, style)
+    bold_label = b.kind in ("item", "item_title", "subitem")
+    for s in b.segments:
+        run = p.add_run(s.text)
+        if s.role == "title" and bold_label or (s.role == "label" and bold_label):
+            run.bold = True
+    if b.kind in ("heading1", "heading2", "item_title"):
+        oxml.keep_next(p)
+    return p
+
+
+def _plan(tpl: Any, view: DocumentView) -> Any:
+    sd = tpl.new_subdoc()
+    for i, b in enumerate(view.plan.blocks):
+        p = _block_paragraph(sd, b)
+        if i == 0 and view.notice is not None:
+            oxml.page_break_before(p)  # the plan starts on a new page; page numbers continue
+    return sd
+
+
+def _imprint(doc: Any, n: NoticeView) -> None:
+    """版记 in the footer of a final section that starts on an even page (LibreOffice ignores
+    floating frames, so the footer is the in-flow way to reach the page bottom)."""
+    section = doc.add_section(WD_SECTION.EVEN_PAGE)
+    section.footer_distance = Mm(35)  # the last rule on the text block's bottom edge
+    for footer in (section.footer, section.even_page_footer):
+        footer.is_linked_to_previous = False
+        p0 = footer.paragraphs[0]
+        for child in list(p0._p):
+            if child.tag != qn("w:pPr"):
+                p0._p.remove(child)
+        rows = []
+        if n.cc:
+            rows.append(("cc", n.cc))
+        rows.append(("printed", ""))
+        for k, (kind, text) in enumerate(rows):
+            p = p0 if k == 0 else footer.add_paragraph()
+            oxml.set_style_id(p, "GWImprint")
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            ppr = p._p.get_or_add_pPr()
+            if k == 0:
+                oxml.set_top_border(ppr, 8)  # thick: 0.35 mm
+            if kind == "cc":
+                oxml.set_indent(ppr, left=280 + 3 * 280, right=280, hanging=3 * 280)
+                oxml.set_bottom_border(ppr, color="000000", size_eighths=6, space_pt=0)  # thin
+                p.add_run(text)
+            else:
+                bdr = ppr.find(qn("w:pBdr"))
+                if bdr is None:
+                    bdr = oxml.OxmlElement("w:pBdr")
+                    ppr.append(bdr)
+                oxml.set_bottom_border(ppr, color="000000", size_eighths=8, space_pt=0)
+                p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - 280), WD_TAB_ALIGNMENT.RIGHT)
+                p.add_run(f"{n.printed_by}\t{n.printed_on}")
+
+
+def render_docx(view: DocumentView, *, template: str | None = None, profile: FontProfile) -> bytes:
+    path = resolve_template(template or view.template, ".docx", plan_dir=view.source.parent)
+    tpl = DocxTemplate(str(path))
+    doc = tpl.get_docx()
+    kind = (doc.core_properties.category or path.stem).strip()
+    _apply_profile(doc, profile)
+    n = view.notice
+    with_header = n is not None and kind != "plain"
+    context: dict[str, Any] = {
+        "header": _header(tpl, n, profile, kind == "upward" or bool(n.signers)) if with_header and n else "",
+        "notice": _notice(tpl, n, with_header) if n else "",
+        "plan": _plan(tpl, view),
+        "view": view,
+    }
+    tpl.render(context, autoescape=True)
+    doc = tpl.docx
+    if n is not None and n.has_imprint:
+        _imprint(doc, n)
+    props = doc.core_properties
+    props.title = view.doc_title
+    props.author = view.author
+    props.subject = view.plan.title
+    props.language = "zh-CN"
+    props.last_modified_by = "plangen"
+    props.comments = ""
+    props.keywords = "工作要点"
+    props.revision = 1
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalize_zip(buf.getvalue())

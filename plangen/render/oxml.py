@@ -1,0 +1,200 @@
+"""All raw WordprocessingML the DOCX renderer and the template builder need, in one place:
+East Asian fonts, the document grid, exact line spacing, character spacing, borders, fields,
+style ids. python-docx's proxies do not cover these (e.g. `font.name` sets only w:ascii)."""
+
+from __future__ import annotations
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+# GB/T 9704 grid in OOXML units
+LINE_PITCH_TWIPS = 579  # 28.95 pt × 20
+CHAR_SPACING_TWENTIETHS = -5  # −0.25 pt: 28 characters of 16 pt on 156 mm (LibreOffice and Word)
+BODY_HALF_POINTS = 32  # 3号 = 16 pt
+CHAR_TWIPS = 315  # one character of 16 pt with −0.25 pt spacing, in twips (15.75 pt)
+RED = "FF0000"
+
+
+def _child(parent, tag: str):  # type: ignore[no-untyped-def]
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    return el
+
+
+def set_run_fonts(rpr, east_asia: str, latin: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """w:rFonts with the East Asian font set (and ascii/hAnsi to the same face unless given)."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    latin = latin or east_asia
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def style_rpr(style):  # type: ignore[no-untyped-def]
+    return style.element.get_or_add_rPr()
+
+
+def style_ppr(style):  # type: ignore[no-untyped-def]
+    return style.element.get_or_add_pPr()
+
+
+def set_char_spacing(rpr, twentieths: int = CHAR_SPACING_TWENTIETHS) -> None:  # type: ignore[no-untyped-def]
+    sp = _child(rpr, "w:spacing")
+    sp.set(qn("w:val"), str(twentieths))
+
+
+def set_size(rpr, half_points: int) -> None:  # type: ignore[no-untyped-def]
+    _child(rpr, "w:sz").set(qn("w:val"), str(half_points))
+    _child(rpr, "w:szCs").set(qn("w:val"), str(half_points))
+
+
+def set_color(rpr, rgb: str) -> None:  # type: ignore[no-untyped-def]
+    _child(rpr, "w:color").set(qn("w:val"), rgb)
+
+
+def set_exact_spacing(ppr, line_twips: int = LINE_PITCH_TWIPS, before: int = 0, after: int = 0) -> None:  # type: ignore[no-untyped-def]
+    sp = _child(ppr, "w:spacing")
+    sp.set(qn("w:line"), str(line_twips))
+    sp.set(qn("w:lineRule"), "exact")
+    sp.set(qn("w:before"), str(before))
+    sp.set(qn("w:after"), str(after))
+
+
+def set_indent(ppr, *, first_chars: int | None = None, left: int | None = None,  # type: ignore[no-untyped-def]
+               right: int | None = None, hanging: int | None = None) -> None:
+    ind = _child(ppr, "w:ind")
+    if first_chars is not None:
+        ind.set(qn("w:firstLineChars"), str(first_chars * 100))
+        ind.set(qn("w:firstLine"), str(first_chars * CHAR_TWIPS))
+    if left is not None:
+        ind.set(qn("w:left"), str(left))
+    if right is not None:
+        ind.set(qn("w:right"), str(right))
+    if hanging is not None:
+        ind.set(qn("w:hanging"), str(hanging))
+
+
+def set_jc(ppr, value: str) -> None:  # type: ignore[no-untyped-def]
+    _child(ppr, "w:jc").set(qn("w:val"), value)
+
+
+def set_outline_level(ppr, level: int) -> None:  # type: ignore[no-untyped-def]
+    _child(ppr, "w:outlineLvl").set(qn("w:val"), str(level))
+
+
+def set_bottom_border(ppr, color: str = RED, size_eighths: int = 8, space_pt: int = 11) -> None:  # type: ignore[no-untyped-def]
+    bdr = _child(ppr, "w:pBdr")
+    bottom = _child(bdr, "w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), str(size_eighths))
+    bottom.set(qn("w:space"), str(space_pt))
+    bottom.set(qn("w:color"), color)
+
+
+def set_top_border(ppr, size_eighths: int, space_pt: int = 0, color: str = "000000") -> None:  # type: ignore[no-untyped-def]
+    bdr = _child(ppr, "w:pBdr")
+    top = _child(bdr, "w:top")
+    top.set(qn("w:val"), "single")
+    top.set(qn("w:sz"), str(size_eighths))
+    top.set(qn("w:space"), str(space_pt))
+    top.set(qn("w:color"), color)
+
+
+def set_snap_to_grid(ppr, on: bool) -> None:  # type: ignore[no-untyped-def]
+    _child(ppr, "w:snapToGrid").set(qn("w:val"), "1" if on else "0")
+
+
+def set_style_id(paragraph, style_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Reference a style by id (the style lives in the template, not in a subdocument)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.get_or_add_pStyle().val = style_id
+
+
+def add_paragraph_style(doc, style_id: str, name: str, based_on: str | None = None):  # type: ignore[no-untyped-def]
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.element.set(qn("w:styleId"), style_id)
+    if based_on:
+        style.base_style = doc.styles[based_on]
+    style.quick_style = True
+    return style
+
+
+def set_doc_grid(sect_pr, line_pitch: int = LINE_PITCH_TWIPS) -> None:  # type: ignore[no-untyped-def]
+    """A lines-only grid (a linesAndChars grid renders 14 characters a line in LibreOffice)."""
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(line_pitch))
+
+
+def set_theme_font_lang(settings_element) -> None:  # type: ignore[no-untyped-def]
+    lang = settings_element.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = OxmlElement("w:themeFontLang")
+        settings_element.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def add_field(paragraph, instr: str, placeholder: str = "1") -> None:  # type: ignore[no-untyped-def]
+    """A complex field (e.g. PAGE) in its own runs, keeping the paragraph's run formatting."""
+    def run_with(el):  # type: ignore[no-untyped-def]
+        r = OxmlElement("w:r")
+        r.append(el)
+        paragraph._p.append(r)
+        return r
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instr} "
+    run_with(text)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    t = OxmlElement("w:t")
+    t.text = placeholder
+    run_with(t)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def page_break_before(paragraph) -> None:  # type: ignore[no-untyped-def]
+    _child(paragraph._p.get_or_add_pPr(), "w:pageBreakBefore")
+
+
+def keep_next(paragraph) -> None:  # type: ignore[no-untyped-def]
+    _child(paragraph._p.get_or_add_pPr(), "w:keepNext")
+
+
+def no_table_borders(table) -> None:  # type: ignore[no-untyped-def]
+    tbl_pr = table._tbl.tblPr
+    borders = _child(tbl_pr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = _child(borders, f"w:{side}")
+        el.set(qn("w:val"), "nil")
+
+
+def set_cell_vcenter(cell) -> None:  # type: ignore[no-untyped-def]
+    tc_pr = cell._tc.get_or_add_tcPr()
+    _child(tc_pr, "w:vAlign").set(qn("w:val"), "center")
+
+
+def repeat_table_header(row) -> None:  # type: ignore[no-untyped-def]
+    tr_pr = row._tr.get_or_add_trPr()
+    _child(tr_pr, "w:tblHeader").set(qn("w:val"), "true")
