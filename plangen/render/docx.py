@@ -83,6 +83,7 @@ def _header(tpl: Any, n: NoticeView, profile: FontProfile, upward: bool) -> Any:
     gap = max(Mm(35).twips - len(tops) * LINE, 20)
     spacer = _para(sd, "GWFlush")
     _spacing(spacer, line=gap)
+    oxml.set_snap_to_grid(spacer._p.get_or_add_pPr(), False)  # LibreOffice snaps it to one line otherwise
     if len(n.mark_lines) > 1 and n.mark_suffix:
         names_w = round(max(text_width(x) for x in n.mark_lines) * size * 20) + 40
         suffix_w = round(text_width(n.mark_suffix) * size * 20) + 120

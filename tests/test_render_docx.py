@@ -1,0 +1,233 @@
+"""The DOCX, read back with python-docx, and converted by LibreOffice and measured."""
+
+from __future__ import annotations
+
+import collections
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pdfplumber
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from plangen.check import load_view
+from plangen.fonts import load_profile
+from plangen.render.docx import render_docx
+
+REPO = Path(__file__).resolve().parents[1]
+YUNXI = REPO / "plans" / "yunxi-2024.yaml"
+MM = 72 / 25.4
+
+
+def render(path: Path, **kw) -> bytes:  # type: ignore[no-untyped-def]
+    return render_docx(load_view(path), profile=load_profile(), **kw)
+
+
+@pytest.fixture(scope="module")
+def yunxi_bytes() -> bytes:
+    return render(YUNXI)
+
+
+@pytest.fixture(scope="module")
+def yunxi(yunxi_bytes: bytes):  # type: ignore[no-untyped-def]
+    return docx.Document(io.BytesIO(yunxi_bytes))
+
+
+def east_asia(el) -> str | None:  # type: ignore[no-untyped-def]
+    rpr = el.find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def style_of(d, sid: str):  # type: ignore[no-untyped-def]
+    return next(s for s in d.styles if s.element.get(qn("w:styleId")) == sid)
+
+
+def test_page_setup_and_grid(yunxi) -> None:  # type: ignore[no-untyped-def]
+    s = yunxi.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+    assert [round(x.mm) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [37, 35, 28, 26]
+    grid = s._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
+    normal = yunxi.styles["Normal"].element
+    sp = normal.find(qn("w:pPr")).find(qn("w:spacing"))
+    assert sp.get(qn("w:line")) == "579" and sp.get(qn("w:lineRule")) == "exact"
+    assert normal.find(qn("w:rPr")).find(qn("w:spacing")).get(qn("w:val")) == "-5"
+    assert normal.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "32"
+    lang = yunxi.settings.element.find(qn("w:themeFontLang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+
+
+def test_fonts_per_role(yunxi) -> None:  # type: ignore[no-untyped-def]
+    expect = {"GWBody": "仿宋_GB2312", "GWMark": "方正小标宋简体", "GWTitle": "方正小标宋简体",
+              "GWHeading1": "黑体", "GWHeading2": "楷体_GB2312", "GWPageNumber": "宋体"}
+    for sid, font in expect.items():
+        assert east_asia(style_of(yunxi, sid).element) == font, sid
+    assert style_of(yunxi, "GWTitle").element.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "44"
+
+
+def paragraphs_with(d, sid: str):  # type: ignore[no-untyped-def]
+    out = []
+    for p in d.paragraphs:
+        ps = p._p.pPr.pStyle if p._p.pPr is not None else None
+        if ps is not None and ps.val == sid:
+            out.append(p)
+    return out
+
+
+def test_red_mark_number_and_rule(yunxi) -> None:  # type: ignore[no-untyped-def]
+    mark = paragraphs_with(yunxi, "GWMark")
+    assert [p.text for p in mark] == ["岳阳市云溪区教育体育局文件"]
+    color = style_of(yunxi, "GWMark").element.find(qn("w:rPr")).find(qn("w:color")).get(qn("w:val"))
+    assert color.upper() == "FF0000"
+    number = paragraphs_with(yunxi, "GWNumber")
+    assert [p.text for p in number] == ["岳云教体〔2024〕4号"]
+    bottom = style_of(yunxi, "GWNumber").element.find(qn("w:pPr")).find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert bottom.get(qn("w:color")).upper() == "FF0000" and bottom.get(qn("w:space")) == "11"  # 4 mm
+
+
+def test_headings_and_all_items(yunxi) -> None:  # type: ignore[no-untyped-def]
+    h1 = [p.text for p in paragraphs_with(yunxi, "GWHeading1")]
+    assert h1[0] == "一、聚焦党建引领，落实党对教体工作的全面领导" and len(h1) == 5
+    items = [p for p in paragraphs_with(yunxi, "GWBody") if re.match(r"^\d+\.", p.text)]
+    assert [int(p.text.split(".")[0]) for p in items] == list(range(1, 24))
+    view = load_view(YUNXI)
+    for p, item in zip(items, view.plan.items):
+        assert p.runs[0].bold and p.runs[1].bold and not p.runs[2].bold  # label and title bold
+        assert p.text == f"{item.number}.{item.title}。{item.text}{item.responsibility}"
+    assert items[3].text.endswith("（责任领导：陈玲玲，责任股室：纪检监察室）")
+
+
+def test_footers_and_imprint(yunxi) -> None:  # type: ignore[no-untyped-def]
+    assert yunxi.settings.odd_and_even_pages_header_footer
+    s = yunxi.sections[0]
+    odd, even = s.footer.paragraphs[0], s.even_page_footer.paragraphs[0]
+    assert "PAGE" in odd._p.xml and "PAGE" in even._p.xml
+    assert odd.text.startswith("— ") and odd.text.endswith(" —")
+    assert odd.alignment == 2 and even.alignment == 0  # right / left
+    assert odd._p.pPr.find(qn("w:ind")).get(qn("w:right")) == "280"  # one char in
+    last = yunxi.sections[-1]
+    assert len(yunxi.sections) == 2 and last.start_type == 3  # even page
+    text = "".join(p.text for p in last.footer.paragraphs)
+    assert "岳阳市云溪区教育体育局办公室" in text and "2024年2月22日印发" in text
+    assert round(last.footer_distance.mm) == 35
+
+
+def test_reproducible(yunxi_bytes: bytes) -> None:
+    assert render(YUNXI) == yunxi_bytes
+    z = zipfile.ZipFile(io.BytesIO(yunxi_bytes))
+    assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+
+
+HOSTILE = """\
+roster: h.roster.yaml
+notice:
+  template: upward
+  issuers: [岳阳市云溪区教育体育局, 共青团岳阳市云溪区委员会]
+  number: 岳云教体〔2024〕9号
+  signers: [陈玲玲, 李堃]
+  title: 关于报送《A&B<c>》的请示
+  to: 岳阳市教育体育局
+  body: 现将《A&B<c>》报上 🎉，"请" 'x' 审批。
+  date: 2024-03-01
+  cc: [区委办, 区政府办]
+  printed_by: 岳阳市云溪区教育体育局办公室
+  printed_on: 2024-03-01
+plan:
+  title: 2024年青少年工作要点
+  year: 2024
+  sections:
+    - title: 工作任务
+      items:
+        - title: 关心堃昇珺鸚四位同学
+          text: A&B<c> 👍🏽 "quotes" 'apostrophes'。
+          offices: [a/b, ../../etc]
+        - title: 超长段落
+          text: {long}
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    d = tmp_path_factory.mktemp("hostile")
+    (d / "h.roster.yaml").write_text("bureau: 测试局\noffices: [a/b, ../../etc]\n", encoding="utf-8")
+    p = d / "hostile-2024.yaml"
+    p.write_text(HOSTILE.format(long="全面贯彻党的教育方针，落实立德树人根本任务。" * 455), encoding="utf-8")
+    return load_view(p), docx.Document(io.BytesIO(render(p)))
+
+
+def test_hostile_text_round_trips(hostile) -> None:  # type: ignore[no-untyped-def]
+    view, d = hostile
+    texts = [p.text for p in d.paragraphs]
+    for item in view.plan.items:
+        assert any(t.endswith(item.text + item.responsibility) for t in texts), item.title
+    assert "现将《A&B<c>》报上 🎉，\"请\" 'x' 审批。" in texts
+
+
+def test_upward_and_joint(hostile) -> None:  # type: ignore[no-untyped-def]
+    _, d = hostile
+    number = paragraphs_with(d, "GWNumber")[0]
+    assert number.text == "岳云教体〔2024〕9号\t签发人：陈玲玲　李堃"
+    assert east_asia(number.runs[-1]._r) == "楷体_GB2312"
+    table = d.tables[0]
+    names = [table.cell(i, 0).text for i in range(2)]
+    assert names == ["岳阳市云溪区教育体育局", "共青团岳阳市云溪区委员会"]
+    assert table.cell(0, 1).text == "文件" and table.cell(0, 1)._tc is table.cell(1, 1)._tc  # merged
+    assert "<w:vAlign w:val=\"center\"/>" in table.cell(0, 1)._tc.xml
+    cc = "".join(p.text for p in d.sections[-1].footer.paragraphs)
+    assert "抄送：区委办，区政府办。" in cc
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory, yunxi_bytes: bytes):  # type: ignore[no-untyped-def]
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (make test installs it)")
+    d = tmp_path_factory.mktemp("lo")
+    src = d / "yunxi.docx"
+    src.write_bytes(yunxi_bytes)
+    r = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{d}/profile",
+                        "--convert-to", "pdf", "--outdir", str(d), str(src)],
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(d / "yunxi.pdf") as pdf:
+        yield pdf
+
+
+def test_libreoffice_grid_and_fonts(converted) -> None:  # type: ignore[no-untyped-def]
+    fonts = {c["fontname"].split("+")[1] for p in converted.pages for c in p.chars}
+    assert {"FandolFang-Regular", "FandolHei-Regular", "FandolSong-Bold"} <= fonts
+    assert not any("Sans" in f or "DejaVu" in f for f in fonts), fonts
+    page = converted.pages[2]
+    lines: dict[float, list] = collections.OrderedDict()
+    for c in page.chars:
+        if 15.5 < c["size"] < 16.5:
+            lines.setdefault(round(c["top"], 0), []).append(c)
+    assert len(lines) == 22
+    pure = [v for v in lines.values() if all(ord(c["text"]) > 0x2E80 for c in v)]
+    assert max(len(v) for v in pure) == 28
+    assert sum(len(v) == 28 for v in pure) >= len(pure) // 2
+    first = next(iter(lines.values()))
+    assert abs(min(c["x0"] for v in lines.values() for c in v) / MM - 28) < 0.6
+    assert first[0]["top"] / MM > 37
+
+
+def test_libreoffice_mark_and_page_numbers(converted) -> None:  # type: ignore[no-untyped-def]
+    p1 = converted.pages[0]
+    mark = [c for c in p1.chars if c["size"] > 24]
+    assert "".join(c["text"] for c in mark) == "岳阳市云溪区教育体育局文件"
+    assert all(tuple(c["non_stroking_color"]) == (1, 0, 0) for c in mark)
+    assert abs(min(c["top"] for c in mark) / MM - 72) < 3
+    for pno in (0, 1):
+        num = [c for c in converted.pages[pno].chars if abs(c["size"] - 14) < 0.2]
+        assert "".join(c["text"] for c in num).replace(" ", "") == f"—{pno + 1}—"
+        if pno == 0:
+            assert num[-1]["x1"] / MM > 175
+        else:
+            assert num[0]["x0"] / MM < 40
