@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -322,6 +322,7 @@ class DocumentView:
     template: str  # red-header | upward | plain (from the notice; plain without one)
     notice: NoticeView | None
     plan: PlanView
+    aliases: dict[str, str] = field(default_factory=dict)  # roster spelling → canonical name
 
     @property
     def doc_title(self) -> str:
@@ -574,4 +575,5 @@ def build_view(result: CheckResult) -> DocumentView:
         template=notice.template if notice else "plain",
         notice=notice,
         plan=pv,
+        aliases={**index.office_names, **index.leader_names} if index else {},
     )
