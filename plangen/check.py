@@ -426,6 +426,10 @@ def _check_plan_semantics(loaded: Loaded, problems: Problems, index: RosterIndex
         if notice.get("template") == "upward" and _blank(notice.get("signers")):
             problems.add(loaded.pos(("notice", "template")), "E206", "上行文须写签发人（signers）",
                          "例如 signers: [陈玲玲]")
+        date_pos = loaded.positions.get(("notice", "date"))
+        if notice.get("date") is None and not any(p.code == "E010" and p.pos == date_pos for p in problems):
+            problems.add(loaded.pos(("notice",)), "W305", "通知还没有写成文日期（date）",
+                         "印发前请补上，如 date: 2025-02-20；未填写时文件中留空", warning=True)
         seal = notice.get("seal")
         if isinstance(seal, str) and not (loaded.path.parent / seal).is_file():
             problems.add(loaded.pos(("notice", "seal")), "E207", f"找不到印章图片“{seal}”",

@@ -120,7 +120,7 @@ class Notice(_Strict):
     body: Text = Field(description="通知正文，空行分段")
     attachments: list[Title] = Field(default_factory=list, description="附件名称")
     signature: Name | None = Field(None, description="落款；默认发文机关")
-    date: dt.date = Field(description="成文日期")
+    date: dt.date | None = Field(None, description="成文日期（新年度底稿可暂不填写）")
     seal: Name | None = Field(None, description="印章图片路径（相对本文件）")
     note: Text = Field("", description="附注")
     cc: list[Name] = Field(default_factory=list, description="抄送机关")

@@ -300,8 +300,8 @@ class NoticeView:
     attachments: tuple[str, ...]
     attachment_lines: tuple[tuple[str, str], ...]  # ("附件：", "1.名称"), ("", "2.名称")
     signature: str
-    date: str  # 公文 date
-    date_value: dt.date
+    date: str  # 公文 date, or a blank form "　　年　月　日" while the date is not set
+    date_value: dt.date | None
     seal: Path | None
     note: str  # 附注, with its parentheses
     cc: str  # 抄送：A，B，C。 or ""
@@ -530,7 +530,7 @@ def _notice_view(notice: Notice, base: Path) -> NoticeView:
         attachments=atts,
         attachment_lines=att_lines,
         signature=(notice.signature or notice.issuers[0]).strip(),
-        date=gongwen_date(notice.date),
+        date=gongwen_date(notice.date) if notice.date else "　　　　年　　月　　日",
         date_value=notice.date,
         seal=(base / notice.seal).resolve() if notice.seal else None,
         note=note,

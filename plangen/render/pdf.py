@@ -30,7 +30,7 @@ def created_date(view: DocumentView) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    d = view.notice.date_value if view.notice else dt.date(view.plan.year, 1, 1)
+    d = (view.notice.date_value if view.notice else None) or dt.date(view.plan.year, 1, 1)
     return f"{d.isoformat()}T00:00:00Z"
 
 
