@@ -47,6 +47,8 @@ NOTE_RE = re.compile(
     r"[（(]\s*(?:责任领导\s*[:：]\s*(?P<leaders>[^（()）]*?))?\s*[,，;；]?\s*"
     r"(?:责任股室\s*[:：]\s*(?P<offices>[^（()）]*?))?\s*[)）]?\s*$")
 PUNCT_END = "。！？；：!?;:"
+IMPRINT_RE = re.compile(r"^(.{2,40}?)\s*(\d{4}年\d{1,2}月\d{1,2}日)印发$")
+CC_RE = re.compile(r"^抄送[:：](.+)$")
 DEBRIS_RES = [re.compile(p) for p in (
     r"^[-—–－_\s]*\d{1,3}[-—–－_\s]*$",  # page numbers — 3 —
     r"^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$",
@@ -142,10 +144,18 @@ def _docx_lines(raw: bytes, path: Path) -> list[Line]:
         raise PlangenError(f"{path}：无法读取这个 Word 文件（{e}）。") from None
     lines: list[str] = []
     body = d.element.body
+    prev_title = False
     for el in body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append("".join(t.text or "" for t in el.iter() if t.tag.endswith("}t")))
+            text = "".join(t.text or "" for t in el.iter() if t.tag.endswith("}t"))
+            style = el.find(f"{{{_W}}}pPr/{{{_W}}}pStyle")
+            is_title = style is not None and style.get(f"{{{_W}}}val") == "GWTitle"
+            if is_title and prev_title and lines:
+                lines[-1] += text  # a title broken into several lines is one title
+            else:
+                lines.append(text)
+            prev_title = is_title
         elif tag == "tbl":  # e.g. joint issuers in a table: one line per row
             for tr in el.iter():
                 if tr.tag.endswith("}tr"):
@@ -155,6 +165,9 @@ def _docx_lines(raw: bytes, path: Path) -> list[Line]:
             if "印发" in p.text or "抄送" in p.text:
                 lines.append(p.text)
     return [Line(i, t) for i, t in enumerate(lines, 1)]
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _converted(path: Path) -> list[Line]:
@@ -236,9 +249,19 @@ class Parser:
     def __init__(self, lines: list[Line], source: str) -> None:
         self.report = Report(source)
         self.lines: list[Line] = []
+        self.imprint: dict[str, Any] = {}
         for ln in lines:
             text = normalise(ln.text)
             if not text:
+                continue
+            m = IMPRINT_RE.match(text.replace("\t", ""))
+            if m:  # 版记: 印发机关 + 印发日期
+                self.imprint["printed_by"] = m.group(1).strip()
+                self.imprint["printed_on"] = _to_date(m.group(2))
+                continue
+            m = CC_RE.match(text)
+            if m:
+                self.imprint["cc"] = _split_names(m.group(1).rstrip("。"))
                 continue
             why = is_debris(text)
             if why:
@@ -319,7 +342,7 @@ class Parser:
             raise PlangenError(f"{self.report.source}：没有找到“一、”这样的部分标题。")
         result: dict[str, Any] = {}
         if notice:
-            notice.setdefault("date", dt.date(plan["year"], 1, 1))
+            notice.update({k: v for k, v in self.imprint.items() if v})
             result["notice"] = notice
         result["plan"] = plan
         return result
@@ -499,7 +522,8 @@ def to_yaml(data: dict[str, Any], roster_name: str | None) -> str:
         doc["roster"] = roster_name
     if "notice" in data:
         n = CommentedMap()
-        for k in ("template", "issuers", "mark", "number", "title", "to", "body", "signature", "date"):
+        for k in ("template", "issuers", "mark", "number", "title", "to", "body", "signature", "date",
+                  "cc", "printed_by", "printed_on"):
             if k == "template":
                 n[k] = "red-header"
             elif k in data["notice"]:
