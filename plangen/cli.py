@@ -44,6 +44,9 @@ def _run(fn: Callable[[], int | None]) -> None:
     except KeyboardInterrupt:
         click.echo("已中断。", err=True)
         sys.exit(130)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        sys.exit(0)
     except Exception as e:  # noqa: BLE001 - the last line of defence for users
         fd, path = tempfile.mkstemp(prefix="plangen-crash-", suffix=".log")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
