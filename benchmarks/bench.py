@@ -1,0 +1,158 @@
+"""plangen benchmark: prints a table of figures (and ratios against the targets) and writes
+them to benchmarks/results/latest.json. Run with `make bench` (or .venv/bin/python
+benchmarks/bench.py). Timings are medians of a few runs on this machine; nothing here is a
+test — compare the JSON over time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from plangen.check import load_view  # noqa: E402
+from plangen.fonts import load_profile  # noqa: E402
+
+PLANS = REPO / "plans"
+PY = sys.executable
+rows: list[tuple[str, str, str]] = []
+figures: dict[str, float] = {}
+
+
+def median(fn, n: int = 3) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def record(key: str, label: str, value: float, target: str = "") -> None:
+    figures[key] = round(value, 4)
+    rows.append((label, f"{value:.3f}", target))
+
+
+def cmd(*args: str, cwd: Path | None = None) -> float:
+    t = time.perf_counter()
+    subprocess.run([PY, "-m", "plangen", *args], check=True, capture_output=True, cwd=cwd)
+    return time.perf_counter() - t
+
+
+def synthetic(n_items: int, folder: Path) -> Path:
+    """A plan of n_items items in sections of 10, with offices from the 云溪 roster."""
+    offices = ["办公室", "人事股", "教育股", "督导室", "计财股", "校安股", "工会", "体育股"]
+    lines = ["roster: yunxi.roster.yaml", "plan:", f"  title: 合成{n_items}项工作要点", "  year: 2024",
+             "  sections:"]
+    for s in range((n_items + 9) // 10):
+        lines.append(f"    - title: 第{s + 1}部分重点工作")
+        lines.append("      items:")
+        for k in range(min(10, n_items - s * 10)):
+            o = [offices[(s + k) % 8], offices[(s + k + 3) % 8]]
+            lines.append(f"        - title: 推进第{s * 10 + k + 1}项重点任务")
+            lines.append("          text: " + "全面贯彻党的教育方针，落实立德树人根本任务，推动教育高质量发展。" * 3)
+            lines.append(f"          leaders: [陈丽]\n          offices: [{', '.join(o)}]")
+    p = folder / f"synthetic-{n_items}.yaml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(PLANS / "yunxi.roster.yaml", folder)
+    return p
+
+
+def main() -> None:
+    from plangen.render.docx import render_docx
+    from plangen.render.pdf import render_pdf
+    from plangen.sheets import list_sheets, render_sheets
+
+    profile = load_profile()
+    render_pdf(load_view(PLANS / "yunxi-2024.yaml"), profile=profile)  # warm font configuration
+    for plan in sorted(p for p in PLANS.glob("*.yaml") if not p.name.endswith(".roster.yaml")):
+        view = load_view(plan)
+        name = plan.stem
+        record(f"{name}.docx_s", f"{name}: DOCX in-process (s)", median(lambda: render_docx(view, profile=profile)))
+        record(f"{name}.pdf_s", f"{name}: PDF in-process (s)", median(lambda: render_pdf(view, profile=profile)),
+               "≤ 0.6 for yunxi-2024")
+        specs = list_sheets(view)
+        t = median(lambda: render_sheets(view, specs, ("xlsx", "docx", "pdf"), profile), 1)
+        record(f"{name}.sheets_s", f"{name}: {len(specs)} sheets × 3 formats (s)", t)
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        one = figures["yunxi-2024.pdf_s"]
+        big = d / "big"
+        big.mkdir()
+        text = (PLANS / "yunxi-2024.yaml").read_text(encoding="utf-8")
+        head, sections = text.split("  sections:\n", 1)
+        (big / "yunxi.roster.yaml").write_text((PLANS / "yunxi.roster.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        # ids must stay unique: drop them in the repeated copy
+        big_text = head + "  sections:\n" + "".join(
+            re.sub(r"(?m)^        - id: .*\n {10}", "        - ", sections) for _ in range(10))
+        (big / "big-2024.yaml").write_text(big_text, encoding="utf-8")
+        tenx = median(lambda: render_pdf(load_view(big / "big-2024.yaml"), profile=profile), 1)
+        record("yunxi10x.pdf_ratio", "PDF of yunxi ×10 (230 items) / ×1", tenx / one, "≤ 5")
+        record("render_cmd_s", "`plangen render yunxi-2024` whole command (s)",
+               median(lambda: cmd("render", str(PLANS / "yunxi-2024.yaml"), "-o", str(d / "r")), 3), "≤ 2.0")
+        # archive builds
+        plans = d / "plans"
+        shutil.copytree(PLANS, plans)
+        cold1 = median(lambda: (shutil.rmtree(d / "o1", ignore_errors=True), cmd("build", str(plans), "-o", str(d / "o1"), "-j", "1")), 1)
+        cold2 = median(lambda: (shutil.rmtree(d / "o2", ignore_errors=True), cmd("build", str(plans), "-o", str(d / "o2"), "-j", "2")), 1)
+        record("cold_j1_s", "cold build of plans/ -j1 (s)", cold1)
+        record("cold_j2_s", "cold build of plans/ -j2 (s)", cold2)
+        record("cold_ratio", "cold -j2 / -j1", cold2 / cold1, "≤ 0.65")
+        record("noop_s", "warm no-op build, whole command (s)",
+               median(lambda: cmd("build", str(plans), "-o", str(d / "o2"), "-j", "2"), 5), "≤ 0.3")
+        small = plans / "luan-2024.yaml"
+        alone_dir = d / "alone"
+        alone_dir.mkdir()
+        shutil.copy(small, alone_dir)
+        alone = median(lambda: (shutil.rmtree(d / "oa", ignore_errors=True), cmd("build", str(alone_dir), "-o", str(d / "oa"), "-j", "2")), 1)
+        original = small.read_text(encoding="utf-8")
+        small.write_text(original.replace("持续深化", "继续深化", 1), encoding="utf-8")
+        changed = median(lambda: cmd("build", str(plans), "-o", str(d / "o2"), "-j", "2"), 1)
+        small.write_text(original, encoding="utf-8")
+        record("one_changed_s", "one plan changed, whole archive (s)", changed)
+        record("one_alone_s", "that plan built alone (s)", alone)
+        record("one_changed_ratio", "one changed / built alone", changed / alone, "≤ 1.2")
+        # growth with plan size
+        per_item = {}
+        for n in (25, 100, 400):
+            p = synthetic(n, d)
+            v = load_view(p)
+            t = median(lambda: (render_pdf(v, profile=profile), render_docx(v, profile=profile)), 1)
+            per_item[n] = t / n
+            record(f"synthetic{n}_per_item_ms", f"synthetic {n} items: DOCX+PDF per item (ms)", t / n * 1000)
+        record("growth_ratio", "per-item time 400 / 100", per_item[400] / per_item[100], "≤ 1.2")
+    probe = ("import resource, sys; from plangen.cli import main; sys.argv = ['plangen', 'render', sys.argv[1], '-o', sys.argv[2]]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([PY, "-c", probe, str(PLANS / "yunxi-2024.yaml"), tmp], capture_output=True, text=True,
+                           check=True, cwd=REPO)
+    record("render_peak_mb", "peak memory of `plangen render yunxi-2024` (MB)", int(r.stdout.split()[-1]) / 1024, "≤ 250")
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    record("bench_peak_mb", "peak memory of this benchmark incl. 400-item plans and -j2 builds (MB)", peak / 1024)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'figure'.ljust(width)}  {'value':>9}  target")
+    for label, value, target in rows:
+        print(f"{label.ljust(width)}  {value:>9}  {target}")
+    out = REPO / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps({
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "system": platform.platform()},
+        "figures": figures}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
