@@ -261,3 +261,14 @@ def test_render_command_writes_pdf(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     out = tmp_path / "yunxi-2024" / "yunxi-2024.pdf"
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_rule_keeps_its_place_without_a_number(yunxi) -> None:  # type: ignore[no-untyped-def]
+    def gap(page) -> float:  # type: ignore[no-untyped-def]
+        mark = [c for c in page.chars if c["size"] > 24]
+        rule = [r for r in page.rects + page.lines if (r["x1"] - r["x0"]) / MM > 150][0]
+        return (rule["top"] - max(c["bottom"] for c in mark)) / MM
+
+    with pdfplumber.open(io.BytesIO(render(REPO / "plans" / "jishou-2023.yaml"))) as jishou:
+        assert "〔" not in "".join(c["text"] for c in jishou.pages[0].chars)
+        assert abs(gap(jishou.pages[0]) - gap(yunxi.pages[0])) < 2.0
