@@ -272,3 +272,11 @@ def test_rule_keeps_its_place_without_a_number(yunxi) -> None:  # type: ignore[n
     with pdfplumber.open(io.BytesIO(render(REPO / "plans" / "jishou-2023.yaml"))) as jishou:
         assert "〔" not in "".join(c["text"] for c in jishou.pages[0].chars)
         assert abs(gap(jishou.pages[0]) - gap(yunxi.pages[0])) < 2.0
+
+
+def test_pdfa_option() -> None:
+    data = render(YUNXI, pdfa=True)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in xmp and b"2" in xmp.split(b"pdfaid:part")[1][:20]
+    assert "/OutputIntents" in reader.trailer["/Root"]
