@@ -231,3 +231,26 @@ def test_libreoffice_mark_and_page_numbers(converted) -> None:  # type: ignore[n
             assert num[-1]["x1"] / MM > 175
         else:
             assert num[0]["x0"] / MM < 40
+
+
+def test_seal_floats_over_signature_and_date(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    from plangen.render.pdf import render_pdf
+
+    for f in ("yunxi-2024.yaml", "yunxi.roster.yaml"):
+        shutil.copy(REPO / "plans" / f, tmp_path / f)
+    im = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(im).ellipse((5, 5, 195, 195), outline=(230, 0, 18, 255), width=10)
+    im.save(tmp_path / "seal.png")
+    plan = tmp_path / "yunxi-2024.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("  date: 2024-02-22\n", "  date: 2024-02-22\n  seal: seal.png\n", 1),
+                    encoding="utf-8")
+    d = docx.Document(io.BytesIO(render(plan)))
+    date = next(p for p in d.paragraphs if p.text.startswith("2024年2月22日"))
+    anchor = date._p.find(".//" + qn("wp:anchor"))
+    assert anchor is not None and anchor.find(qn("wp:wrapNone")) is not None
+    assert round(int(anchor.find(qn("wp:extent")).get("cx")) / 36000) == 42  # 42 mm
+    with pdfplumber.open(io.BytesIO(render_pdf(load_view(plan), profile=load_profile()))) as pdf:
+        images = pdf.pages[0].images
+        assert len(images) == 1 and abs((images[0]["x1"] - images[0]["x0"]) / MM - 42) < 1

@@ -147,6 +147,12 @@ def _notice(tpl: Any, n: NoticeView, with_header: bool) -> Any:
     oxml.keep_next(sig)
     date = _para(sd, "GWSignature", n.date)
     oxml.set_indent(date._p.get_or_add_pPr(), right=4 * CHAR)
+    if n.seal is not None:
+        # the seal (42 mm) floats over signature and date, centred on the date
+        centre_x = TEXT_WIDTH_TWIPS - 4 * CHAR - date_w * CHAR / 2
+        run = date.add_run()
+        run.add_picture(str(n.seal), width=Mm(42), height=Mm(42))
+        oxml.float_picture(run, x_emu=int(centre_x * 635) - Mm(21), y_emu=-Mm(23))
     if n.note:
         _para(sd, "GWBody", n.note)
     return sd

@@ -198,3 +198,29 @@ def set_cell_vcenter(cell) -> None:  # type: ignore[no-untyped-def]
 def repeat_table_header(row) -> None:  # type: ignore[no-untyped-def]
     tr_pr = row._tr.get_or_add_trPr()
     _child(tr_pr, "w:tblHeader").set(qn("w:val"), "true")
+
+
+def float_picture(run, x_emu: int, y_emu: int) -> None:  # type: ignore[no-untyped-def]
+    """Turn the run's inline picture into a floating one (wrap none, in front of the text),
+    positioned from the left margin and from the paragraph — for a seal over signature and date."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    inline = run._r.find(".//" + qn("wp:inline"))
+    if inline is None:
+        return
+    extent = inline.find(qn("wp:extent"))
+    doc_pr = inline.find(qn("wp:docPr"))
+    graphic = inline.find(qn("a:graphic"))
+    anchor = parse_xml(
+        f'<wp:anchor {nsdecls("wp", "a")} distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="margin"><wp:posOffset>{x_emu}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y_emu}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{extent.get("cx")}" cy="{extent.get("cy")}"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/></wp:anchor>')
+    anchor.append(doc_pr)
+    anchor.append(parse_xml(f'<wp:cNvGraphicFramePr {nsdecls("wp")}/>'))
+    anchor.append(graphic)
+    inline.getparent().replace(inline, anchor)
