@@ -475,18 +475,20 @@ def render_index(manifest: dict[str, Any], outdir: Path) -> str:
         files = sorted(entry.get("files", {}))
         docs = [f for f in files if "/" not in f]
         sheets = [f for f in files if f.startswith("sheets/")]
-        groups: dict[str, list[str]] = {}
+        groups: dict[str, dict[str, list[str]]] = {}  # 股室/领导/总表 → sheet name → files
         for f in sheets:
-            stem = f.split("/", 1)[1]
-            label = stem.split("-", 1)[0] if "-" in stem else "其他"
-            groups.setdefault(label, []).append(f)
+            stem = f.split("/", 1)[1].rsplit(".", 1)[0]
+            label, _, who = stem.partition("-") if "-" in stem else ("其他", "", stem)
+            groups.setdefault(label, {}).setdefault(who, []).append(f)
 
-        def link(f: str) -> str:
+        def link(f: str, text: str | None = None) -> str:
             href = "/".join(urllib.parse.quote(part) for part in (name, *f.split("/")))
-            return f'<a href="{href}">{e(f.rsplit("/", 1)[-1])}</a>'
+            return f'<a href="{href}">{e(text or f.rsplit("/", 1)[-1])}</a>'
 
         sheet_html = "".join(
-            f"<h4>{e(label)}</h4><ul>" + "".join(f"<li>{link(f)}</li>" for f in items) + "</ul>"
+            f"<h4>{e(label)}</h4><ul>" + "".join(
+                f"<li>{e(who)}：" + " · ".join(link(f, f.rsplit(".", 1)[-1].upper()) for f in sorted(fs)) + "</li>"
+                for who, fs in items.items()) + "</ul>"
             for label, items in groups.items())
         problems = "".join(f"<li><code>{e(p)}</code></li>" for p in entry.get("problems", []))
         status = entry.get("status", "ok")
