@@ -68,7 +68,7 @@ def render_xlsx(sheet: Sheet, profile) -> bytes:  # type: ignore[no-untyped-def]
             ws.cell(row=r, column=1).font = Font(name=head_name, size=11, bold=True)
         ws.append(list(row.cells))
         r = ws.max_row
-        lines = max(1, max(len(v) // max(1, int(WIDTHS.get(h, 12) / 1.9)) + 1 + v.count("\n")
+        lines = max(1, max(len(v) // max(1, int(WIDTHS.get(h, 12) / 1.7)) + 1 + v.count("\n")
                            for h, v in zip(sheet.columns, row.cells)))
         ws.row_dimensions[r].height = min(409, 15 * lines)
         for c in range(1, ncol + 1):
@@ -129,9 +129,7 @@ def _matrix(wb, sheet: Sheet, font_name: str, head_name: str) -> None:  # type: 
         for cell in row:
             cell.font = Font(name=font_name, size=10.5)
     chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
+    chart.type = "bar"  # horizontal bars, one pair (牵头, 配合) per office
     chart.title = "各股室牵头、配合任务数"
     chart.y_axis.title = "任务数"
     n = len(sheet.workload)
