@@ -66,7 +66,7 @@ def build(kind: str) -> bytes:
             oxml.set_snap_to_grid(ppr, False)
         if sid == "GWNumber":
             oxml.set_jc(ppr, "center")
-            oxml.set_bottom_border(ppr)  # the red rule, 4 mm (11 pt) below the number
+            oxml.set_border(ppr, "bottom", size_eighths=8, space_pt=11, color=oxml.RED)  # the red rule, 4 mm (11 pt) below the number
         if sid == "GWTitle":
             oxml.set_jc(ppr, "center")
             oxml.set_char_spacing(rpr, 0)

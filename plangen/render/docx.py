@@ -206,17 +206,13 @@ def _imprint(doc: Any, n: NoticeView) -> None:
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
             ppr = p._p.get_or_add_pPr()
             if k == 0:
-                oxml.set_top_border(ppr, 8)  # thick: 0.35 mm
+                oxml.set_border(ppr, "top", size_eighths=8)  # thick: 0.35 mm
             if kind == "cc":
                 oxml.set_indent(ppr, left=280 + 3 * 280, right=280, hanging=3 * 280)
-                oxml.set_bottom_border(ppr, color="000000", size_eighths=6, space_pt=0)  # thin
+                oxml.set_border(ppr, "bottom", size_eighths=6)  # thin: 0.25 mm
                 p.add_run(text)
             else:
-                bdr = ppr.find(qn("w:pBdr"))
-                if bdr is None:
-                    bdr = oxml.OxmlElement("w:pBdr")
-                    ppr.append(bdr)
-                oxml.set_bottom_border(ppr, color="000000", size_eighths=8, space_pt=0)
+                oxml.set_border(ppr, "bottom", size_eighths=8)  # thick
                 p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - 280), WD_TAB_ALIGNMENT.RIGHT)
                 p.add_run(f"{n.printed_by}\t{n.printed_on}")
 

@@ -90,22 +90,13 @@ def set_outline_level(ppr, level: int) -> None:  # type: ignore[no-untyped-def]
     _child(ppr, "w:outlineLvl").set(qn("w:val"), str(level))
 
 
-def set_bottom_border(ppr, color: str = RED, size_eighths: int = 8, space_pt: int = 11) -> None:  # type: ignore[no-untyped-def]
-    bdr = _child(ppr, "w:pBdr")
-    bottom = _child(bdr, "w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), str(size_eighths))
-    bottom.set(qn("w:space"), str(space_pt))
-    bottom.set(qn("w:color"), color)
-
-
-def set_top_border(ppr, size_eighths: int, space_pt: int = 0, color: str = "000000") -> None:  # type: ignore[no-untyped-def]
-    bdr = _child(ppr, "w:pBdr")
-    top = _child(bdr, "w:top")
-    top.set(qn("w:val"), "single")
-    top.set(qn("w:sz"), str(size_eighths))
-    top.set(qn("w:space"), str(space_pt))
-    top.set(qn("w:color"), color)
+def set_border(ppr, side: str, *, size_eighths: int, space_pt: int = 0, color: str = "000000") -> None:  # type: ignore[no-untyped-def]
+    """A single-line paragraph border on `side` (top/bottom), `size_eighths` of a point thick."""
+    el = _child(_child(ppr, "w:pBdr"), f"w:{side}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(size_eighths))
+    el.set(qn("w:space"), str(space_pt))
+    el.set(qn("w:color"), color)
 
 
 def set_snap_to_grid(ppr, on: bool) -> None:  # type: ignore[no-untyped-def]
