@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

@@ -14,7 +14,6 @@ import docx
 import pdfplumber
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Mm
 
 from plangen.check import load_view
 from plangen.fonts import load_profile
