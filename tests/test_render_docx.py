@@ -253,3 +253,17 @@ def test_seal_floats_over_signature_and_date(tmp_path: Path) -> None:
     with pdfplumber.open(io.BytesIO(render_pdf(load_view(plan), profile=load_profile()))) as pdf:
         images = pdf.pages[0].images
         assert len(images) == 1 and abs((images[0]["x1"] - images[0]["x0"]) / MM - 42) < 1
+
+
+@pytest.mark.parametrize("kind", ["red-header", "upward", "plain"])
+def test_templates_are_what_the_script_builds(kind: str) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_docx_templates", REPO / "scripts" / "make_docx_templates.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.build(kind) == (REPO / "templates" / f"{kind}.docx").read_bytes()
+    d = docx.Document(str(REPO / "templates" / f"{kind}.docx"))
+    assert d.core_properties.category == kind
+    assert "{{p plan }}" in "".join(p.text for p in d.paragraphs)
