@@ -17,6 +17,9 @@ from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+# Import the renderer's stack first: importing docxtpl (and docxcompose with it) changes the parts
+# python-docx writes, so the templates must be built in the same state as documents are rendered.
+import plangen.render.docx  # noqa: E402,F401
 from plangen.outio import normalize_zip  # noqa: E402
 from plangen.render import oxml  # noqa: E402
 
