@@ -267,3 +267,12 @@ def test_templates_are_what_the_script_builds(kind: str) -> None:
     d = docx.Document(str(REPO / "templates" / f"{kind}.docx"))
     assert d.core_properties.category == kind
     assert "{{p plan }}" in "".join(p.text for p in d.paragraphs)
+
+
+def test_core_properties_in_the_right_namespace(yunxi_bytes: bytes) -> None:
+    core = zipfile.ZipFile(io.BytesIO(yunxi_bytes)).read("docProps/core.xml").decode()
+    assert "officeDocument/2006/custom-properties" not in core
+    assert core.count("<cp:revision>") == 1 and core.count("cp:category") <= 2
+    props = docx.Document(io.BytesIO(yunxi_bytes)).core_properties
+    assert props.title == "关于印发《云溪区2024年教育体育工作要点》的通知"
+    assert props.author == "岳阳市云溪区教育体育局" and props.keywords == "工作要点" and props.revision == 1

@@ -19,6 +19,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+import docxtpl.subdoc  # noqa: F401 - imports docxcompose, which must happen before the fix below
+from docx.oxml.ns import nsmap as _nsmap
 from docxtpl import DocxTemplate
 
 from plangen.fonts import FontProfile
@@ -26,6 +28,11 @@ from plangen.outio import normalize_zip
 from plangen.render import oxml
 from plangen.templates import resolve_template
 from plangen.view import Block, DocumentView, NoticeView, mark_font_size, text_width
+
+# docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace, after which
+# python-docx writes core properties (category, revision, keywords…) in the wrong namespace and
+# Word may report unreadable content. Bind it back; plangen uses no custom properties.
+_nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 STYLE_ROLES = {
     "Normal": "body", "GWBody": "body", "GWFlush": "body", "GWTopLine": "heading1",
