@@ -148,6 +148,7 @@ class PlanState:
     path: Path
     result: CheckResult | None = None
     key: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)  # sha256 of the plan and roster files
     status: str = "ok"  # ok | failed
     action: str = "unchanged"  # built | unchanged | failed
     problems: list[str] = field(default_factory=list)
@@ -300,10 +301,10 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
             states.append(st)
             continue
         templates = [_tree_digest(d) for d in search_dirs(path.parent)]
+        st.inputs = {"plan": sha256_file(path),
+                     "roster": sha256_file(result.roster_path) if result.roster_path else ""}
         st.key = sha256_bytes(json.dumps({
-            "plan": sha256_file(path),
-            "roster": sha256_file(result.roster_path) if result.roster_path else "",
-            "templates": templates, "fonts": font_digest, "code": code_digest,
+            **st.inputs, "templates": templates, "fonts": font_digest, "code": code_digest,
             "version": __version__, "formats": formats, "cache": CACHE_VERSION,
         }, sort_keys=True).encode())
         old = old_plans.get(name)
@@ -364,8 +365,7 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
             "status": "ok",
             "key": s.key,
             "roster": display_path(s.result.roster_path) if s.result.roster_path else "",
-            "inputs": {"plan": sha256_file(s.path),
-                       "roster": sha256_file(s.result.roster_path) if s.result.roster_path else ""},
+            "inputs": s.inputs,
             "title": s.result.plan.plan.title if s.result.plan else s.name,
             "files": files,
             "changed": now if changed or not old.get("changed") else old["changed"],
