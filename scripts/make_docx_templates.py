@@ -54,6 +54,7 @@ def build(kind: str) -> bytes:
     ppr = oxml.style_ppr(normal)
     oxml.set_exact_spacing(ppr)
     oxml.set_jc(ppr, "both")
+    oxml.set_auto_space(ppr, False)  # Word: no extra space around digits (LibreOffice adds it anyway)
     for sid, name, role, size in STYLES:
         style = oxml.add_paragraph_style(doc, sid, name, based_on="Normal")
         rpr = oxml.style_rpr(style)
@@ -121,6 +122,9 @@ def build(kind: str) -> bytes:
     props.author = "plangen"
     props.comments = "plangen 公文模板：可在 Word/WPS 中修改各样式（发文机关标志、公文正文等）；请保留正文中 header、notice、plan 三处标记。"
     props.revision = 1
+    for part in doc.part.package.iter_parts():
+        if getattr(part, "_element", None) is not None:
+            oxml.canonical_order(part._element)
     import io
 
     buf = io.BytesIO()

@@ -92,21 +92,21 @@ def _header(tpl: Any, n: NoticeView, profile: FontProfile, upward: bool) -> Any:
     _spacing(spacer, line=gap)
     oxml.set_snap_to_grid(spacer._p.get_or_add_pPr(), False)  # LibreOffice snaps it to one line otherwise
     if len(n.mark_lines) > 1 and n.mark_suffix:
-        names_w = round(max(text_width(x) for x in n.mark_lines) * size * 20) + 40
-        suffix_w = round(text_width(n.mark_suffix) * size * 20) + 120
+        # names in one column (justified to the widest), 文件 in a merged cell to their right
+        names_w = round(max(text_width(x) for x in n.mark_lines) * size * 20) + 60
+        suffix_w = round((text_width(n.mark_suffix) + 0.5) * size * 20)
         table = sd.add_table(rows=len(n.mark_lines), cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         oxml.no_table_borders(table)
         merged = table.cell(0, 1).merge(table.cell(len(n.mark_lines) - 1, 1))
+        oxml.fix_table_widths(table, [names_w, suffix_w])
         for i, name in enumerate(n.mark_lines):
             cell = table.cell(i, 0)
-            cell.width = Twips(names_w)
             p = cell.paragraphs[0]
             oxml.set_style_id(p, "GWMark")
             p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
             _spacing(p, line=mark_line)
             p.add_run(name).font.size = Pt(size)
-        merged.width = Twips(suffix_w)
         oxml.set_cell_vcenter(merged)
         p = merged.paragraphs[0]
         oxml.set_style_id(p, "GWMark")
@@ -131,11 +131,11 @@ def _header(tpl: Any, n: NoticeView, profile: FontProfile, upward: bool) -> Any:
     return sd
 
 
-def _notice(tpl: Any, n: NoticeView, with_header: bool) -> Any:
+def _notice(tpl: Any, n: NoticeView) -> Any:
     sd = tpl.new_subdoc()
     for i, line in enumerate(n.title_lines):
         p = _para(sd, "GWTitle", line)
-        _spacing(p, before=2 * LINE if i == 0 and with_header else 0)
+        _spacing(p, before=2 * LINE if i == 0 else 0)  # two blank lines below the red rule
     if n.to:
         _spacing(_para(sd, "GWFlush", n.to), before=LINE)
     for para in n.body:
@@ -183,11 +183,11 @@ def _block_paragraph(sd: Any, b: Block) -> Any:
     return p
 
 
-def _plan(tpl: Any, view: DocumentView) -> Any:
+def _plan(tpl: Any, view: DocumentView, *, new_page: bool) -> Any:
     sd = tpl.new_subdoc()
     for i, b in enumerate(view.plan.blocks):
         p = _block_paragraph(sd, b)
-        if i == 0 and view.notice is not None:
+        if i == 0 and new_page:
             oxml.page_break_before(p)  # the plan starts on a new page; page numbers continue
     return sd
 
@@ -230,12 +230,12 @@ def render_docx(view: DocumentView, *, template: str | None = None, profile: Fon
     doc = tpl.get_docx()
     kind = (doc.core_properties.category or path.stem).strip()
     _apply_profile(doc, profile)
-    n = view.notice
-    with_header = n is not None and kind != "plain"
+    # plain: no 版头 and no notice — the plan alone (its issuers above its title, as 六安's)
+    n = view.notice if kind != "plain" else None
     context: dict[str, Any] = {
-        "header": _header(tpl, n, profile, kind == "upward" or bool(n.signers)) if with_header and n else "",
-        "notice": _notice(tpl, n, with_header) if n else "",
-        "plan": _plan(tpl, view),
+        "header": _header(tpl, n, profile, kind == "upward" or bool(n.signers)) if n else "",
+        "notice": _notice(tpl, n) if n else "",
+        "plan": _plan(tpl, view, new_page=n is not None),
         "view": view,
     }
     tpl.render(context, autoescape=True)
@@ -251,6 +251,9 @@ def render_docx(view: DocumentView, *, template: str | None = None, profile: Fon
     props.comments = ""
     props.keywords = "工作要点"
     props.revision = 1
+    for part in doc.part.package.iter_parts():
+        if getattr(part, "_element", None) is not None:
+            oxml.canonical_order(part._element)
     buf = io.BytesIO()
     doc.save(buf)
     return normalize_zip(buf.getvalue())

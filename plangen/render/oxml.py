@@ -82,6 +82,12 @@ def set_indent(ppr, *, first_chars: int | None = None, left: int | None = None, 
         ind.set(qn("w:hanging"), str(hanging))
 
 
+def set_auto_space(ppr, on: bool) -> None:  # type: ignore[no-untyped-def]
+    """w:autoSpaceDE / w:autoSpaceDN: Word's extra space between CJK and Latin text / digits."""
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        _child(ppr, tag).set(qn("w:val"), "1" if on else "0")
+
+
 def set_jc(ppr, value: str) -> None:  # type: ignore[no-untyped-def]
     _child(ppr, "w:jc").set(qn("w:val"), value)
 
@@ -181,6 +187,40 @@ def no_table_borders(table) -> None:  # type: ignore[no-untyped-def]
         el.set(qn("w:val"), "nil")
 
 
+def fix_table_widths(table, widths: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Fixed column widths in twips everywhere LibreOffice and Word look (tblW, tblLayout,
+    tblGrid, every tcW), no cell margins left/right: python-docx leaves a 4320-twip grid that
+    LibreOffice uses as is."""
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    tbl_w = _child(tbl_pr, "w:tblW")
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(widths)))
+    _child(tbl_pr, "w:tblLayout").set(qn("w:type"), "fixed")
+    mar = _child(tbl_pr, "w:tblCellMar")
+    for side in ("left", "right"):
+        el = _child(mar, f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+    grid = tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(w))
+    for tr in tbl.findall(qn("w:tr")):
+        for tc, w in zip(tr.findall(qn("w:tc")), widths):
+            tc_pr = tc.get_or_add_tcPr()
+            tc_w = tc_pr.find(qn("w:tcW"))
+            if tc_w is None:
+                tc_w = OxmlElement("w:tcW")
+                tc_pr.insert(0, tc_w)
+            tc_w.set(qn("w:type"), "dxa")
+            tc_w.set(qn("w:w"), str(w))
+
+
+_TBL_PR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                 "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+                 "shd", "tblLayout", "tblCellMar", "tblLook"]
+
+
 def set_cell_vcenter(cell) -> None:  # type: ignore[no-untyped-def]
     tc_pr = cell._tc.get_or_add_tcPr()
     _child(tc_pr, "w:vAlign").set(qn("w:val"), "center")
@@ -215,3 +255,35 @@ def float_picture(run, x_emu: int, y_emu: int) -> None:  # type: ignore[no-untyp
     anchor.append(parse_xml(f'<wp:cNvGraphicFramePr {nsdecls("wp")}/>'))
     anchor.append(graphic)
     inline.getparent().replace(inline, anchor)
+
+
+# Schema order of the children of the property elements this module writes to (Word reports
+# "unreadable content" for some out-of-order children; _child() appends, so order at the end).
+_ORDER = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+           "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+           "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+           "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+           "rPr sectPr pPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+           "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+           "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+    "pBdr": "top left bottom right between bar",
+    "tblPr": " ".join(_TBL_PR_ORDER),
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+            "vAlign hideMark",
+    "tblBorders": "top left bottom right insideH insideV",
+    "tblCellMar": "top left bottom right",
+}
+_RANKS = {qn(f"w:{k}"): {qn(f"w:{t}"): i for i, t in enumerate(v.split())} for k, v in _ORDER.items()}
+
+
+def canonical_order(root) -> None:  # type: ignore[no-untyped-def]
+    """Put the children of every pPr/rPr/pBdr/tblPr/tcPr under `root` in schema order (stable)."""
+    for tag, rank in _RANKS.items():
+        for el in root.iter(tag):
+            children = list(el)
+            ordered = sorted(children, key=lambda c: rank.get(c.tag, len(rank)))
+            if ordered != children:
+                for c in ordered:
+                    el.append(c)
