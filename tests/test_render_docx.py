@@ -183,38 +183,103 @@ def test_upward_and_joint(hostile) -> None:  # type: ignore[no-untyped-def]
     assert "抄送：区委办，区政府办。" in cc
 
 
+def joint_plan(d: Path) -> Path:
+    """云溪's plan issued jointly, with 份号/密级/紧急程度, two attachments, 附注 and a long cc."""
+    import yaml
+
+    for f in ("yunxi-2024.yaml", "yunxi.roster.yaml"):
+        shutil.copy(REPO / "plans" / f, d / f)
+    data = yaml.safe_load((d / "yunxi-2024.yaml").read_text(encoding="utf-8"))
+    n = data["notice"]
+    n.pop("mark", None)
+    n.update(issuers=["岳阳市云溪区教育体育局", "共青团岳阳市云溪区委员会"], copy_no="000123",
+             secrecy="秘密★1年", urgency="特急", note="联系人：张三，电话：0730-1234567",
+             attachments=["云溪区2024年教育体育工作要点任务分解表", "云溪区2024年教育体育重点项目清单"],
+             cc=["区委办", "区政府办", "区人大办", "区政协办", "各乡镇人民政府、街道办事处"])
+    p = d / "joint-2024.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory, yunxi_bytes: bytes):  # type: ignore[no-untyped-def]
+def joint(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    p = joint_plan(tmp_path_factory.mktemp("joint"))
+    data = render(p)
+    return data, docx.Document(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def lo_pdfs(tmp_path_factory: pytest.TempPathFactory, yunxi_bytes: bytes, joint):  # type: ignore[no-untyped-def]
+    """云溪 and the joint plan converted by LibreOffice (one run for both)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed (make test installs it)")
     d = tmp_path_factory.mktemp("lo")
-    src = d / "yunxi.docx"
-    src.write_bytes(yunxi_bytes)
+    (d / "yunxi.docx").write_bytes(yunxi_bytes)
+    (d / "joint.docx").write_bytes(joint[0])
     r = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{d}/profile",
-                        "--convert-to", "pdf", "--outdir", str(d), str(src)],
+                        "--convert-to", "pdf", "--outdir", str(d), str(d / "yunxi.docx"), str(d / "joint.docx")],
                        capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr
-    with pdfplumber.open(d / "yunxi.pdf") as pdf:
-        yield pdf
+    pdfs = {k: pdfplumber.open(d / f"{k}.pdf") for k in ("yunxi", "joint")}
+    yield pdfs
+    for pdf in pdfs.values():
+        pdf.close()
 
 
-def test_libreoffice_grid_and_fonts(converted) -> None:  # type: ignore[no-untyped-def]
-    fonts = {c["fontname"].split("+")[1] for p in converted.pages for c in p.chars}
-    assert {"FandolFang-Regular", "FandolHei-Regular", "FandolSong-Bold"} <= fonts
-    assert not any("Sans" in f or "DejaVu" in f for f in fonts), fonts
-    page = converted.pages[2]
+@pytest.fixture(scope="module")
+def converted(lo_pdfs):  # type: ignore[no-untyped-def]
+    return lo_pdfs["yunxi"]
+
+
+def body_lines(page) -> list[list[dict]]:  # type: ignore[no-untyped-def]
     lines: dict[float, list] = collections.OrderedDict()
     for c in page.chars:
         if 15.5 < c["size"] < 16.5:
             lines.setdefault(round(c["top"], 0), []).append(c)
+    return list(lines.values())
+
+
+@pytest.mark.parametrize(("which", "full_page"), [("yunxi", 2), ("joint", 3)])
+def test_libreoffice_grid_and_fonts(lo_pdfs, which: str, full_page: int) -> None:  # type: ignore[no-untyped-def]
+    pdf = lo_pdfs[which]
+    fonts = {c["fontname"].split("+")[1] for p in pdf.pages for c in p.chars}
+    assert {"FandolFang-Regular", "FandolHei-Regular", "FandolSong-Bold"} <= fonts
+    assert not any("Sans" in f or "DejaVu" in f for f in fonts), fonts
+    page = pdf.pages[full_page]  # a full page of plan text (the joint notice takes two pages)
+    lines = body_lines(page)
     assert len(lines) == 22
-    pure = [v for v in lines.values() if all(ord(c["text"]) > 0x2E80 for c in v)]
+    pure = [v for v in lines if all(ord(c["text"]) > 0x2E80 for c in v)]
     assert max(len(v) for v in pure) == 28
     assert sum(len(v) == 28 for v in pure) >= len(pure) // 2
-    first = next(iter(lines.values()))
-    assert abs(min(c["x0"] for v in lines.values() for c in v) / MM - 28) < 0.6
-    assert first[0]["top"] / MM > 37
+    assert abs(min(c["x0"] for v in lines for c in v) / MM - 28) < 0.6
+    assert max(c["x1"] for v in lines for c in v) / MM < 184.3  # inside the 156 mm text block
+    assert lines[0][0]["top"] / MM > 37 and lines[-1][0]["bottom"] / MM < 297 - 35 + 0.5
+    pitch = (lines[-1][0]["top"] - lines[0][0]["top"]) / 21
+    assert abs(pitch - 28.95) < 0.05
+
+
+def test_libreoffice_joint_mark(lo_pdfs) -> None:  # type: ignore[no-untyped-def]
+    """Joint issuers: one name per line, 文件 to their right and centred on them; 份号/密级/紧急
+    on the first three lines; the mark still 35 mm below the text block's top."""
+    p1 = lo_pdfs["joint"].pages[0]
+    top3 = body_lines(p1)[:3]
+    assert ["".join(c["text"] for c in v) for v in top3] == ["000123", "秘密★1年", "特急"]
+    mark = [c for c in p1.chars if c["size"] > 24]
+    assert all(tuple(c["non_stroking_color"]) == (1, 0, 0) for c in mark)
+    rows: dict[float, list] = collections.OrderedDict()
+    for c in mark:
+        rows.setdefault(round(c["top"]), []).append(c)
+    texts = ["".join(c["text"] for c in v) for v in rows.values()]
+    names = [t for t in texts if t != "文件"]
+    assert names == ["岳阳市云溪区教育体育局", "共青团岳阳市云溪区委员会"]
+    suffix = next(v for v in rows.values() if "".join(c["text"] for c in v) == "文件")
+    name_rows = [v for v in rows.values() if v is not suffix]
+    names_mid = (name_rows[0][0]["top"] + name_rows[-1][0]["bottom"]) / 2
+    assert abs((suffix[0]["top"] + suffix[0]["bottom"]) / 2 - names_mid) < 2 * MM
+    assert suffix[0]["x0"] > max(c["x1"] for v in name_rows for c in v)
+    assert abs(min(c["top"] for c in mark) / MM - 72) < 3
+    assert min(c["x0"] for c in mark) / MM > 27.5 and max(c["x1"] for c in mark) / MM < 184.5
 
 
 def test_libreoffice_mark_and_page_numbers(converted) -> None:  # type: ignore[no-untyped-def]
@@ -276,3 +341,59 @@ def test_core_properties_in_the_right_namespace(yunxi_bytes: bytes) -> None:
     props = docx.Document(io.BytesIO(yunxi_bytes)).core_properties
     assert props.title == "关于印发《云溪区2024年教育体育工作要点》的通知"
     assert props.author == "岳阳市云溪区教育体育局" and props.keywords == "工作要点" and props.revision == 1
+
+
+def test_plain_prints_the_plan_alone() -> None:
+    """plain: no 版头, no notice, no 版记 — the plan alone; 六安's issuers stand above its title."""
+    d = docx.Document(io.BytesIO(render(YUNXI, template="plain")))
+    assert not paragraphs_with(d, "GWMark") and not paragraphs_with(d, "GWNumber") and not d.tables
+    texts = [p.text for p in d.paragraphs if p.text]
+    assert texts[0] == "云溪区2024年教育体育工作要点" and "关于印发" not in "".join(texts)
+    assert "pageBreakBefore" not in d.element.body.xml and len(d.sections) == 1
+    luan = load_view(REPO / "plans" / "luan-2024.yaml")
+    d = docx.Document(io.BytesIO(render_docx(luan, profile=load_profile())))
+    titles = [p.text for p in paragraphs_with(d, "GWTitle")]
+    assert titles[: len(luan.plan.issuers)] == list(luan.plan.issuers)
+    assert titles[len(luan.plan.issuers):] == list(luan.plan.title_lines)
+
+
+def test_joint_docx(joint) -> None:  # type: ignore[no-untyped-def]
+    _, d = joint
+    table = d.tables[0]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    size = int(table.cell(0, 0).paragraphs[0].runs[0]._r.rPr.find(qn("w:sz")).get(qn("w:val"))) / 2
+    assert grid[0] >= 12 * size * 20 and sum(grid) <= round(156 / 25.4 * 1440)  # widest name fits
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    texts = [p.text for p in d.paragraphs]
+    assert "附件：1.云溪区2024年教育体育工作要点任务分解表" in texts
+    assert "2.云溪区2024年教育体育重点项目清单" in texts
+    assert "（联系人：张三，电话：0730-1234567）" in texts
+    imprint = [p.text for p in d.sections[-1].footer.paragraphs]
+    assert imprint == ["抄送：区委办，区政府办，区人大办，区政协办，各乡镇人民政府、街道办事处。",
+                       "岳阳市云溪区教育体育局办公室\t2024年2月22日印发"]
+    assert d.sections[-1].even_page_footer.paragraphs[0].text == imprint[0]
+
+
+def test_property_elements_in_schema_order(yunxi_bytes: bytes, joint) -> None:  # type: ignore[no-untyped-def]
+    """Word reports unreadable content for some out-of-order children: every pPr/rPr/tblPr/tcPr
+    child is one the schema knows, in schema order."""
+    from lxml import etree
+
+    from plangen.render.oxml import _RANKS
+
+    for data in (yunxi_bytes, joint[0]):
+        z = zipfile.ZipFile(io.BytesIO(data))
+        for name in z.namelist():
+            if not name.startswith("word/") or not name.endswith(".xml"):
+                continue
+            root = etree.fromstring(z.read(name))
+            for tag, rank in _RANKS.items():
+                for el in root.iter(tag):
+                    ranks = [rank.get(c.tag, -1) for c in el]
+                    assert -1 not in ranks and ranks == sorted(ranks), (name, etree.tostring(el)[:300])
+
+
+def test_hostile_notice_title_and_properties(hostile) -> None:  # type: ignore[no-untyped-def]
+    view, d = hostile
+    assert "".join(p.text for p in paragraphs_with(d, "GWTitle")).startswith("关于报送《A&B<c>》的请示")
+    assert d.core_properties.title == "关于报送《A&B<c>》的请示"
