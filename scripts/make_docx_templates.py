@@ -70,7 +70,7 @@ def build(kind: str) -> bytes:
             oxml.set_snap_to_grid(ppr, False)
         if sid == "GWNumber":
             oxml.set_jc(ppr, "center")
-            oxml.set_border(ppr, "bottom", size_eighths=8, space_pt=11, color=oxml.RED)  # the red rule, 4 mm (11 pt) below the number
+            oxml.set_border(ppr, "bottom", size_eighths=8, space_pt=4, color=oxml.RED)  # the red rule: 4 pt below the line box = 4 mm below the number's glyphs (measured in LibreOffice)
         if sid == "GWTitle":
             oxml.set_jc(ppr, "center")
             oxml.set_char_spacing(rpr, 0)

@@ -88,7 +88,7 @@ def test_red_mark_number_and_rule(yunxi) -> None:  # type: ignore[no-untyped-def
     number = paragraphs_with(yunxi, "GWNumber")
     assert [p.text for p in number] == ["岳云教体〔2024〕4号"]
     bottom = style_of(yunxi, "GWNumber").element.find(qn("w:pPr")).find(qn("w:pBdr")).find(qn("w:bottom"))
-    assert bottom.get(qn("w:color")).upper() == "FF0000" and bottom.get(qn("w:space")) == "11"  # 4 mm
+    assert bottom.get(qn("w:color")).upper() == "FF0000" and bottom.get(qn("w:space")) == "4"  # 4 mm below the glyphs (LibreOffice test below)
 
 
 def test_headings_and_all_items(yunxi) -> None:  # type: ignore[no-untyped-def]
@@ -97,7 +97,7 @@ def test_headings_and_all_items(yunxi) -> None:  # type: ignore[no-untyped-def]
     items = [p for p in paragraphs_with(yunxi, "GWBody") if re.match(r"^\d+\.", p.text)]
     assert [int(p.text.split(".")[0]) for p in items] == list(range(1, 24))
     view = load_view(YUNXI)
-    for p, item in zip(items, view.plan.items):
+    for p, item in zip(items, view.plan.items, strict=True):
         assert p.runs[0].bold and p.runs[1].bold and not p.runs[2].bold  # label and title bold
         assert p.text == f"{item.number}.{item.title}。{item.text}{item.responsibility}"
     assert items[3].text.endswith("（责任领导：陈玲玲，责任股室：纪检监察室）")
@@ -172,7 +172,8 @@ def test_hostile_text_round_trips(hostile) -> None:  # type: ignore[no-untyped-d
 def test_upward_and_joint(hostile) -> None:  # type: ignore[no-untyped-def]
     _, d = hostile
     number = paragraphs_with(d, "GWNumber")[0]
-    assert number.text == "岳云教体〔2024〕9号\t签发人：陈玲玲　李堃"
+    assert number.text == "\t岳云教体〔2024〕9号\t签发人：陈玲玲　李堃"
+    assert number._p.pPr.find(qn("w:ind")) is None  # the red rule keeps the full width
     assert east_asia(number.runs[-1]._r) == "楷体_GB2312"
     table = d.tables[0]
     names = [table.cell(i, 0).text for i in range(2)]
@@ -288,6 +289,11 @@ def test_libreoffice_mark_and_page_numbers(converted) -> None:  # type: ignore[n
     assert "".join(c["text"] for c in mark) == "岳阳市云溪区教育体育局文件"
     assert all(tuple(c["non_stroking_color"]) == (1, 0, 0) for c in mark)
     assert abs(min(c["top"] for c in mark) / MM - 72) < 3
+    # the red rule: full text-block width, 4 mm below the document number
+    rule = [r for r in p1.rects + p1.lines if r["top"] > min(c["top"] for c in mark)]
+    assert rule and abs(rule[0]["x0"] / MM - 28) < 0.5 and abs(rule[0]["x1"] / MM - 184) < 0.5
+    number = [c for c in p1.chars if c["text"] == "号"][0]
+    assert abs((rule[0]["top"] - number["bottom"]) / MM - 4) < 0.6
     for pno in (0, 1):
         num = [c for c in converted.pages[pno].chars if abs(c["size"] - 14) < 0.2]
         assert "".join(c["text"] for c in num).replace(" ", "") == f"—{pno + 1}—"

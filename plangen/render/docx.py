@@ -121,10 +121,11 @@ def _header(tpl: Any, n: NoticeView, profile: FontProfile, upward: bool) -> Any:
     p = _para(sd, "GWNumber")
     _spacing(p, before=2 * LINE)
     if upward:
+        # tab stops, not indents: the paragraph's bottom border (the red rule) follows indents
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        oxml.set_indent(p._p.get_or_add_pPr(), left=CHAR, right=CHAR)
-        p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - 2 * CHAR), WD_TAB_ALIGNMENT.RIGHT)
-        p.add_run(n.number + "\t签发人：")
+        p.paragraph_format.tab_stops.add_tab_stop(Twips(CHAR), WD_TAB_ALIGNMENT.LEFT)
+        p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - CHAR), WD_TAB_ALIGNMENT.RIGHT)
+        p.add_run("\t" + n.number + "\t签发人：")
         _font(p.add_run("　".join(n.signers)), profile.face("heading2").docx_name)
     else:
         p.add_run(n.number)

@@ -203,10 +203,10 @@ def fix_table_widths(table, widths: list[int]) -> None:  # type: ignore[no-untyp
         el.set(qn("w:w"), "0")
         el.set(qn("w:type"), "dxa")
     grid = tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths):
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(w))
     for tr in tbl.findall(qn("w:tr")):
-        for tc, w in zip(tr.findall(qn("w:tc")), widths):
+        for tc, w in zip(tr.findall(qn("w:tc")), widths, strict=False):
             tc_pr = tc.get_or_add_tcPr()
             tc_w = tc_pr.find(qn("w:tcW"))
             if tc_w is None:
