@@ -209,6 +209,11 @@ def joint(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     return data, docx.Document(io.BytesIO(data))
 
 
+# keep the blank page LibreOffice inserts before an even-page section (the 版记 page), as a
+# printer would; by default its PDF export drops it and the 版记 lands on an odd page
+LO_PDF = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
 @pytest.fixture(scope="module")
 def lo_pdfs(tmp_path_factory: pytest.TempPathFactory, yunxi_bytes: bytes, joint):  # type: ignore[no-untyped-def]
     """云溪 and the joint plan converted by LibreOffice (one run for both)."""
@@ -219,7 +224,7 @@ def lo_pdfs(tmp_path_factory: pytest.TempPathFactory, yunxi_bytes: bytes, joint)
     (d / "yunxi.docx").write_bytes(yunxi_bytes)
     (d / "joint.docx").write_bytes(joint[0])
     r = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{d}/profile",
-                        "--convert-to", "pdf", "--outdir", str(d), str(d / "yunxi.docx"), str(d / "joint.docx")],
+                        "--convert-to", LO_PDF, "--outdir", str(d), str(d / "yunxi.docx"), str(d / "joint.docx")],
                        capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr
     pdfs = {k: pdfplumber.open(d / f"{k}.pdf") for k in ("yunxi", "joint")}
@@ -374,10 +379,14 @@ def test_joint_docx(joint) -> None:  # type: ignore[no-untyped-def]
     assert "附件：1.云溪区2024年教育体育工作要点任务分解表" in texts
     assert "2.云溪区2024年教育体育重点项目清单" in texts
     assert "（联系人：张三，电话：0730-1234567）" in texts
-    imprint = [p.text for p in d.sections[-1].footer.paragraphs]
+    imprint = [p.text for p in d.sections[-1].footer.paragraphs if p.text]
     assert imprint == ["抄送：区委办，区政府办，区人大办，区政协办，各乡镇人民政府、街道办事处。",
-                       "岳阳市云溪区教育体育局办公室\t2024年2月22日印发"]
-    assert d.sections[-1].even_page_footer.paragraphs[0].text == imprint[0]
+                       "\t岳阳市云溪区教育体育局办公室\t2024年2月22日印发"]
+    assert [p.text for p in d.sections[-1].even_page_footer.paragraphs if p.text] == imprint
+    for p in d.sections[-1].footer.paragraphs:  # ruled paragraphs have no indents: full-width rules
+        if p._p.pPr.find(qn("w:pBdr")) is not None:
+            ind = p._p.pPr.find(qn("w:ind"))
+            assert ind.get(qn("w:left")) == "0" and ind.get(qn("w:right")) == "0"
 
 
 def test_property_elements_in_schema_order(yunxi_bytes: bytes, joint) -> None:  # type: ignore[no-untyped-def]
@@ -403,3 +412,24 @@ def test_hostile_notice_title_and_properties(hostile) -> None:  # type: ignore[n
     view, d = hostile
     assert "".join(p.text for p in paragraphs_with(d, "GWTitle")).startswith("关于报送《A&B<c>》的请示")
     assert d.core_properties.title == "关于报送《A&B<c>》的请示"
+
+
+def test_libreoffice_imprint(lo_pdfs) -> None:  # type: ignore[no-untyped-def]
+    """版记 on the last (even) page: thick-thin-thick rules across the 156 mm text block, the last
+    on its bottom edge (262 mm); cc and printer one character in, 4号."""
+    pdf = lo_pdfs["joint"]
+    assert len(pdf.pages) % 2 == 0
+    if len(pdf.pages[-2].chars) == 0:  # the text ended on an even page: a blank page between, unnumbered
+        assert pdf.pages[-3].chars
+    page = pdf.pages[-1]
+    rules = sorted({(round(r["top"] / MM, 1), round(r["x0"] / MM), round(r["x1"] / MM),
+                     round(max(r["height"], r.get("linewidth") or 0) / MM, 2))
+                    for r in page.rects + page.lines})
+    assert [r[1:3] for r in rules] == [(28, 184)] * 3
+    assert rules[0][3] > rules[1][3] < rules[2][3]  # thick, thin, thick
+    assert abs(rules[-1][0] - 262) < 1
+    chars = page.chars
+    assert all(abs(c["size"] - 14) < 0.2 for c in chars)
+    text = "".join(c["text"] for c in chars)
+    assert text.startswith("抄送：区委办") and text.endswith("2024年2月22日印发")
+    assert abs(min(c["x0"] for c in chars) / MM - 33) < 0.6 and abs(max(c["x1"] for c in chars) / MM - 179) < 0.6

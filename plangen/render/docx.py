@@ -204,25 +204,34 @@ def _imprint(doc: Any, n: NoticeView) -> None:
         for child in list(p0._p):
             if child.tag != qn("w:pPr"):
                 p0._p.remove(child)
-        rows = []
+        # The rules span the full text-block width while the text sits one character in: a
+        # paragraph border follows the paragraph's indents, so the ruled paragraphs have none
+        # (the printed line reaches its place with tab stops) and the cc, which needs a hanging
+        # indent, gets its top rule from an empty 1 pt paragraph above it.
+        ppr = p0._p.get_or_add_pPr()
+        oxml.set_style_id(p0, "GWImprint")
+        oxml.set_indent(ppr, left=0, right=0)
+        oxml.set_border(ppr, "bottom" if n.cc else "top", size_eighths=8)  # thick: 0.35 mm
         if n.cc:
-            rows.append(("cc", n.cc))
-        rows.append(("printed", ""))
-        for k, (kind, text) in enumerate(rows):
-            p = p0 if k == 0 else footer.add_paragraph()
+            oxml.set_exact_spacing(ppr, line_twips=20)
+            p = footer.add_paragraph()
             oxml.set_style_id(p, "GWImprint")
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            oxml.set_indent(p._p.get_or_add_pPr(), left=280 + 3 * 280, right=280, hanging=3 * 280)
+            p.add_run(n.cc)
+            p = footer.add_paragraph()
             ppr = p._p.get_or_add_pPr()
-            if k == 0:
-                oxml.set_border(ppr, "top", size_eighths=8)  # thick: 0.35 mm
-            if kind == "cc":
-                oxml.set_indent(ppr, left=280 + 3 * 280, right=280, hanging=3 * 280)
-                oxml.set_border(ppr, "bottom", size_eighths=6)  # thin: 0.25 mm
-                p.add_run(text)
-            else:
-                oxml.set_border(ppr, "bottom", size_eighths=8)  # thick
-                p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - 280), WD_TAB_ALIGNMENT.RIGHT)
-                p.add_run(f"{n.printed_by}\t{n.printed_on}")
+            oxml.set_style_id(p, "GWImprint")
+            oxml.set_indent(ppr, left=0, right=0)
+            oxml.set_border(ppr, "top", size_eighths=6)  # thin: 0.25 mm
+        else:
+            p = p0
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        oxml.set_border(p._p.get_or_add_pPr(), "bottom", size_eighths=8)  # thick, on the text block's bottom edge
+        tabs = p.paragraph_format.tab_stops
+        tabs.add_tab_stop(Twips(280), WD_TAB_ALIGNMENT.LEFT)  # printer one char from the left
+        tabs.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - 280), WD_TAB_ALIGNMENT.RIGHT)  # date one char from the right
+        p.add_run(f"\t{n.printed_by}\t{n.printed_on}")
 
 
 def render_docx(view: DocumentView, *, template: str | None = None, profile: FontProfile) -> bytes:
