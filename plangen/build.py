@@ -1,14 +1,19 @@
 """`plangen build`: the nightly archive — every plan → output/, only what changed.
 
 - Incremental by content: a plan's key is a sha256 over the plan and roster bytes, the template
-  files, the font profile and font files (hashes memoised by path/size/mtime/inode), plangen's
-  source and version and the formats. Same key and every listed file intact → nothing to do.
-- A warm no-op build imports no renderer (WeasyPrint, python-docx, openpyxl are imported only
-  inside jobs), hashes small inputs and stats the files the manifest lists; a file whose
-  size/mtime/inode changed is re-hashed, and a mismatch rebuilds its plan (this is how a build
-  killed half-way is repaired).
-- Jobs are single documents (DOCX, PDF) or batches of sheets, run in a process pool (-j N);
-  only this process writes files (plangen.outio.atomic_write) and the manifest (last).
+  files, the font profile and font files, plangen's source and version and the formats.
+  Same key and every file the manifest lists intact → nothing to do.
+- Hashes of files (inputs, fonts, outputs) are remembered in output/.plangen-cache/state.json by
+  path, size, mtime and inode, and recomputed only when those change: touching a file costs one
+  re-hash, never a rebuild.
+- A warm no-op build imports neither pydantic nor any renderer: when a plan's bytes, its roster's
+  bytes and everything else in its key equal what the manifest recorded for a plan that built
+  fine, the check (deterministic in those inputs) is skipped too. The font profile's resolution
+  is remembered likewise (see docs/build.md for its one limit).
+- Every listed output is verified each run (stat, re-hash on any change), so a build killed
+  half-way — new files under the old manifest — is detected and repaired by the next one.
+- Jobs are single documents (DOCX, PDF) or batches of sheets, longest first, in a process pool
+  (-j N); only this process writes files (plangen.outio.atomic_write) and the manifest (last).
 - A plan that fails check or rendering keeps its previous outputs and is reported; the others
   still build. Exit 0 all built, 1 some plan failed.
 """
@@ -19,28 +24,42 @@ import datetime as dt
 import hashlib
 import html
 import json
+import math
 import os
 import sys
 import time
 import urllib.parse
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plangen import __version__
-from plangen.check import CheckResult, check_file, display_path, is_roster_path
 from plangen.errors import PlangenError
 from plangen.outio import TEMP_PREFIX, atomic_write, ensure_inside
 
-CACHE_VERSION = 1
+if TYPE_CHECKING:  # imported lazily: they pull in pydantic
+    from plangen.check import CheckResult
+
+CACHE_VERSION = 2
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 CACHE_DIR = ".plangen-cache"
+STATE = "state.json"
 LOCK = ".plangen.lock"
-SHEET_BATCH = 12
+SHEET_BATCH = 6  # at most this many sheets (× formats) per job: 云溪's 26 sheets → 5 jobs
+ROSTER_SUFFIX = ".roster.yaml"
+TEMP_MAX_AGE = 60.0
 PACKAGE = Path(__file__).resolve().parent
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when inside it (plangen.check's rule, without its imports)."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 # --------------------------------------------------------------------------- hashing
@@ -58,41 +77,104 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-class FileHashes:
-    """sha256 of large files (fonts) remembered by path, size, mtime and inode."""
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+class State:
+    """output/.plangen-cache/state.json: sha256 of files by (size, mtime_ns, inode), where each
+    plan's roster was found, how the font profile resolved. A cache only: deleting it costs one
+    re-hash of everything, never a wrong build."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self.data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.data = {}
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != CACHE_VERSION:
+                data = {}
+        except (OSError, ValueError, AttributeError):
+            data = {}
+        self.hashes: dict[str, Any] = data.get("hashes", {})
+        self.plans: dict[str, Any] = data.get("plans", {})
+        self.fonts: dict[str, Any] = data.get("fonts", {})
+        self.used: set[str] = set()
         self.dirty = False
 
-    def get(self, file: Path) -> str:
-        st = file.stat()
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
-        entry = self.data.get(str(file))
+    def sha(self, file: Path) -> str:
+        """sha256 of `file` (OSError when it is missing), re-hashed only when its stat changed."""
+        key = str(file)
+        stamp = _stamp(file)
+        self.used.add(key)
+        entry = self.hashes.get(key)
         if entry and entry.get("stamp") == stamp:
             return str(entry["sha256"])
         digest = sha256_file(file)
-        self.data[str(file)] = {"stamp": stamp, "sha256": digest}
-        self.dirty = True
+        self.remember(file, digest, stamp)
         return digest
 
-    def save(self, root: Path) -> None:
+    def remember(self, file: Path, digest: str, stamp: list[int] | None = None) -> None:
+        key = str(file)
+        self.used.add(key)
+        entry = {"stamp": stamp or _stamp(file), "sha256": digest}
+        if self.hashes.get(key) != entry:
+            self.hashes[key] = entry
+            self.dirty = True
+
+    def set_plan(self, name: str, value: dict[str, str]) -> None:
+        if self.plans.get(name) != value:
+            self.plans[name] = value
+            self.dirty = True
+
+    def save(self, root: Path, names: Iterable[str]) -> None:
+        keep = set(names)
+        if set(self.hashes) - self.used or set(self.plans) - keep:
+            self.hashes = {k: v for k, v in self.hashes.items() if k in self.used}
+            self.plans = {k: v for k, v in self.plans.items() if k in keep}
+            self.dirty = True
         if self.dirty:
-            atomic_write(self.path, json.dumps(self.data, sort_keys=True, indent=1).encode(), root)
+            data = {"version": CACHE_VERSION, "hashes": self.hashes, "plans": self.plans, "fonts": self.fonts}
+            atomic_write(self.path, json.dumps(data, sort_keys=True, indent=0).encode(), root)
 
 
-def _tree_digest(folder: Path, hashes: FileHashes | None = None) -> str:
+def _tree_digest(folder: Path, state: State) -> str:
     h = hashlib.sha256()
     if folder.is_dir():
         for f in sorted(folder.rglob("*")):
-            if f.is_file() and "__pycache__" not in f.parts and not f.name.startswith("."):
-                h.update(str(f.relative_to(folder)).encode())
-                h.update((hashes.get(f) if hashes else sha256_file(f)).encode())
+            rel = f.relative_to(folder)
+            if "__pycache__" in rel.parts or any(p.startswith(".") for p in rel.parts) or not f.is_file():
+                continue
+            h.update(f"{rel.as_posix()}\0{state.sha(f)}\n".encode())
     return h.hexdigest()
+
+
+def _font_digest(fonts: str | None, state: State) -> str:
+    """Content hash of the font profile and every font file it resolves to. The resolution
+    (which needs plangen.fonts, hence pydantic) is remembered while the profile file, the
+    font files, $PLANGEN_FONT_PATH, the working and home directories stay the same."""
+    ident = {"arg": fonts or "", "env": os.environ.get("PLANGEN_FONT_PATH", ""),
+             "cwd": os.getcwd(), "home": os.path.expanduser("~")}
+
+    def digest(source_sha: str, files: Sequence[str]) -> str:
+        return sha256_bytes(json.dumps([source_sha] + [state.sha(Path(f)) for f in files]).encode())
+
+    memo = state.fonts
+    if memo.get("ident") == ident:
+        try:
+            if state.sha(Path(memo["source"])) == memo["source_sha"]:
+                return digest(memo["source_sha"], memo["files"])
+        except (OSError, KeyError, TypeError):
+            pass
+    from plangen.fonts import load_profile
+
+    profile = load_profile(fonts)
+    profile.check()
+    assert profile.source is not None
+    source_sha = state.sha(profile.source)
+    files = [str(f) for f in profile.files()]
+    state.fonts = {"ident": ident, "source": str(profile.source), "source_sha": source_sha, "files": files}
+    state.dirty = True
+    return digest(source_sha, files)
 
 
 # --------------------------------------------------------------------------- jobs
@@ -106,6 +188,14 @@ class Job:
     sheets: tuple[tuple[str, str, str], ...] = ()  # (kind, name, stem) of a batch
     formats: tuple[str, ...] = ()
     fonts: str | None = None
+
+    @property
+    def cost(self) -> float:
+        """Rough relative cost (measured on 云溪), to start the longest jobs first."""
+        if self.kind == "document":
+            return {"pdf": 12.0, "docx": 3.0}.get(self.fmt, 1.0)
+        per_sheet = sum({"xlsx": 1.0, "docx": 2.5, "pdf": 7.0}.get(f, 1.0) for f in self.formats)
+        return 1.0 + per_sheet * len(self.sheets)
 
 
 def run_job(job: Job) -> dict[str, bytes]:
@@ -124,6 +214,15 @@ def run_job(job: Job) -> dict[str, bytes]:
     return render_sheets(view, specs, job.formats, load_profile(job.fonts))
 
 
+def batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    """`items` in ceil(n/size) consecutive batches of nearly equal length."""
+    if not items:
+        return []
+    k = math.ceil(len(items) / size)
+    bounds = [round(i * len(items) / k) for i in range(k + 1)]
+    return [items[bounds[i]:bounds[i + 1]] for i in range(k)]
+
+
 def _jobs_for(result: CheckResult, formats: Sequence[str], fonts: str | None) -> list[Job]:
     plan = str(result.path)
     jobs = [Job(plan, "document", fmt, fonts=fonts) for fmt in ("docx", "pdf") if fmt in formats]
@@ -133,9 +232,8 @@ def _jobs_for(result: CheckResult, formats: Sequence[str], fonts: str | None) ->
         from plangen.view import build_view
 
         specs = [(s.kind, s.name, s.stem) for s in list_sheets(build_view(result))]
-        for i in range(0, len(specs), SHEET_BATCH):
-            jobs.append(Job(plan, "sheets", sheets=tuple(specs[i:i + SHEET_BATCH]),
-                            formats=sheet_formats, fonts=fonts))
+        jobs += [Job(plan, "sheets", sheets=tuple(b), formats=sheet_formats, fonts=fonts)
+                 for b in batches(specs, SHEET_BATCH)]
     return jobs
 
 
@@ -149,6 +247,7 @@ class PlanState:
     result: CheckResult | None = None
     key: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # sha256 of the plan and roster files
+    roster: Path | None = None
     status: str = "ok"  # ok | failed
     action: str = "unchanged"  # built | unchanged | failed
     problems: list[str] = field(default_factory=list)
@@ -199,9 +298,9 @@ def _plan_files(inputs: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for p in inputs:
         if p.is_dir():
-            files.extend(f for f in sorted(p.glob("*.yaml")) if not is_roster_path(f))
+            files.extend(f for f in sorted(p.glob("*.yaml")) if not f.name.endswith(ROSTER_SUFFIX))
         elif p.exists():
-            if not is_roster_path(p):
+            if not p.name.endswith(ROSTER_SUFFIX):
                 files.append(p)
         else:
             raise PlangenError(f"找不到 {p}", exit_code=2)
@@ -209,37 +308,29 @@ def _plan_files(inputs: Iterable[Path]) -> list[Path]:
 
 
 def _now() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    t = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() \
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    t = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() \
         else dt.datetime.now(dt.timezone.utc)
     return t.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _stat(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-def _intact(out_dir: Path, files: dict[str, Any]) -> bool:
-    """Every listed file exists with its recorded hash (rehashing only when its stat changed)."""
+def _intact(out_dir: Path, files: dict[str, Any], state: State) -> bool:
+    """Every listed file exists with its recorded sha256 (re-hashed only when its stat changed)."""
     for rel, info in files.items():
-        p = out_dir / rel
         try:
-            if _stat(p) == info.get("stat"):
-                continue
-            if sha256_file(p) != info.get("sha256"):
+            if state.sha(out_dir / rel) != info.get("sha256"):
                 return False
-            info["stat"] = _stat(p)
         except OSError:
             return False
     return True
 
 
-def _clean_temp_files(root: Path, max_age: float = 60.0) -> None:
+def _clean_temp_files(root: Path, max_age: float = TEMP_MAX_AGE) -> None:
+    """Temp files of a killed build (plangen.outio's prefix) older than `max_age` seconds."""
     now = time.time()
     for f in root.rglob(f"{TEMP_PREFIX}*"):
         try:
-            if now - f.stat().st_mtime > max_age:
+            if now - f.lstat().st_mtime > max_age:
                 f.unlink()
         except OSError:
             pass
@@ -250,7 +341,10 @@ def run_build(inputs: Sequence[Path], *, outdir: Path, jobs: int | None, formats
     from filelock import FileLock, Timeout
 
     t0 = time.perf_counter()
-    outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise PlangenError(f"无法创建输出目录 {outdir}：{e.strerror}") from None
     lock = FileLock(str(outdir / LOCK))
     try:
         lock.acquire(timeout=-1 if wait else 0)
@@ -263,57 +357,74 @@ def run_build(inputs: Sequence[Path], *, outdir: Path, jobs: int | None, formats
         lock.release()
 
 
+def _load_manifest(outdir: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("plans"), dict):
+        return {}
+    return manifest
+
+
+def _key(inputs: dict[str, str], common: dict[str, Any], templates: list[str]) -> str:
+    return sha256_bytes(json.dumps({**inputs, **common, "templates": templates}, sort_keys=True).encode())
+
+
 def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str, ...],
            fonts: str | None, force: bool, prune: bool, as_json: bool, t0: float) -> int:
-    from plangen.fonts import load_profile
     from plangen.templates import search_dirs
 
     rep = Reporter(quiet=as_json)
     _clean_temp_files(outdir)
-    try:
-        manifest = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("cache_version") != CACHE_VERSION:
-            manifest = {}
-    except (OSError, ValueError):
-        manifest = {}
+    manifest = _load_manifest(outdir)
     old_plans: dict[str, Any] = manifest.get("plans", {})
-    hashes = FileHashes(outdir / CACHE_DIR / "file-hashes.json")
-    profile = load_profile(fonts)
-    profile.check()
-    font_digest = sha256_bytes(json.dumps(
-        [str(profile.source), sha256_file(profile.source) if profile.source else ""]
-        + [hashes.get(f) for f in profile.files()]).encode())
-    code_digest = _tree_digest(PACKAGE)
+    state = State(outdir / CACHE_DIR / STATE)
+    # the manifest lists file hashes, not its format version: a manifest of another layout is
+    # still read, and any plan whose key differs is simply rebuilt
+    common = {"fonts": _font_digest(fonts, state), "code": _tree_digest(PACKAGE, state),
+              "version": __version__, "formats": list(formats), "cache": CACHE_VERSION}
+    template_digests: dict[Path, list[str]] = {}
+
+    def templates_for(plan: Path) -> list[str]:
+        d = plan.parent.resolve()
+        if d not in template_digests:
+            template_digests[d] = [_tree_digest(t, state) for t in search_dirs(d)]
+        return template_digests[d]
 
     states: list[PlanState] = []
     names: set[str] = set()
     for path in _plan_files(inputs):
         name = path.name.removesuffix(".yaml")
         if name in names:
-            raise PlangenError(f"有两个计划同名：{name}", exit_code=2)
+            raise PlangenError(f"有两个计划同名：{name}（{display_path(path)}）", exit_code=2)
         names.add(name)
         st = PlanState(name, path)
+        states.append(st)
+        old = old_plans.get(name) or {}
+        if not force and old.get("status") == "ok" and _unchanged_fast(st, old, state, common, templates_for(path)) \
+                and _intact(outdir / name, old.get("files", {}), state):
+            continue  # same inputs as a plan that built fine, outputs intact: not even checked
+        from plangen.check import check_file
+
         result = check_file(path)
         st.result = result
         if not result.ok:
             st.status, st.action = "failed", "failed"
             st.problems = [p.format() for p in result.problems.errors]
-            states.append(st)
             continue
-        templates = [_tree_digest(d) for d in search_dirs(path.parent)]
-        st.inputs = {"plan": sha256_file(path),
-                     "roster": sha256_file(result.roster_path) if result.roster_path else ""}
-        st.key = sha256_bytes(json.dumps({
-            **st.inputs, "templates": templates, "fonts": font_digest, "code": code_digest,
-            "version": __version__, "formats": formats, "cache": CACHE_VERSION,
-        }, sort_keys=True).encode())
-        old = old_plans.get(name)
-        if (not force and old and old.get("key") == st.key and old.get("status") == "ok"
-                and _intact(outdir / name, old.get("files", {}))):
-            st.action = "unchanged"
-        else:
+        st.roster = result.roster_path
+        try:
+            st.inputs = {"plan": state.sha(path),
+                         "roster": state.sha(result.roster_path) if result.roster_path else ""}
+        except OSError as e:  # vanished between check and hashing
+            st.status, st.action, st.error = "failed", "failed", f"无法读取 {e.filename}：{e.strerror}"
+            continue
+        st.key = _key(st.inputs, common, templates_for(path))
+        state.set_plan(name, {"plan": str(path.resolve()), "roster": str(st.roster or "")})
+        if not (not force and old.get("key") == st.key and old.get("status") == "ok"
+                and _intact(outdir / name, old.get("files", {}), state)):
             st.action = "built"
-        states.append(st)
 
     todo = [s for s in states if s.action == "built"]
     all_jobs: list[tuple[PlanState, Job]] = []
@@ -323,27 +434,29 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
             all_jobs.extend((s, j) for j in _jobs_for(s.result, formats, fonts))
         except PlangenError as e:
             s.status, s.action, s.error = "failed", "failed", e.format()
+    all_jobs = [(s, j) for s, j in all_jobs if s.action == "built"]
+    all_jobs.sort(key=lambda sj: -sj[1].cost)  # longest first: two workers end together
+    if all_jobs:
+        rep.log(f"开始生成：{len(todo)} 个计划，{len(all_jobs)} 项任务，并行 {min(njobs, len(all_jobs))}")
     rep.start(len(all_jobs))
-    for s in states:
-        if s.action == "failed":
-            rep.log(f"失败：{display_path(s.path)}")
-            for line in s.problems or [s.error]:
-                rep.log("  " + line)
-    _run_jobs(all_jobs, njobs, rep)
-    rep.stop()
+    try:
+        _run_jobs(all_jobs, njobs, rep)
+    finally:
+        rep.stop()
 
     plans_out: dict[str, Any] = {}
     now = _now()
     for s in states:
-        old = old_plans.get(s.name, {})
-        if s.action != "built" or s.status == "failed":
+        old = old_plans.get(s.name) or {}
+        if s.action != "built":
             entry = dict(old) if old else {"files": {}}
             entry["source"] = display_path(s.path)
             if s.action == "failed":
                 entry["status"] = "failed"
                 entry["problems"] = s.problems or [s.error]
-                if s.error:
-                    rep.log(f"失败：{display_path(s.path)}：{s.error}")
+                rep.log(f"失败：{display_path(s.path)}（保留上次的输出）")
+                for line in entry["problems"]:
+                    rep.log("  " + line)
             plans_out[s.name] = entry
             continue
         plan_dir = outdir / s.name
@@ -353,56 +466,82 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
             target = plan_dir / rel
             ensure_inside(target, plan_dir)
             data = s.outputs[rel]
+            digest = sha256_bytes(data)
             changed |= atomic_write(target, data, outdir)
-            files[rel] = {"size": len(data), "sha256": sha256_bytes(data), "stat": _stat(target)}
+            state.remember(target, digest)
+            files[rel] = {"size": len(data), "sha256": digest}
         for rel in old.get("files", {}):
             if rel not in files:
                 _remove(plan_dir / rel, outdir)
                 changed = True
-        assert s.result is not None
+        assert s.result is not None and s.result.plan is not None
         plans_out[s.name] = {
             "source": display_path(s.path),
             "status": "ok",
             "key": s.key,
-            "roster": display_path(s.result.roster_path) if s.result.roster_path else "",
+            "roster": display_path(s.roster) if s.roster else "",
             "inputs": s.inputs,
-            "title": s.result.plan.plan.title if s.result.plan else s.name,
+            "title": s.result.plan.plan.title,
             "files": files,
             "changed": now if changed or not old.get("changed") else old["changed"],
         }
-        rep.log(f"已生成：{display_path(s.path)}（{len(files)} 个文件）")
+        s.outputs = {}
+        rep.log(f"已生成：{display_path(s.path)}（{len(files)} 个文件" + ("" if changed else "，内容未变") + "）")
     for name, entry in old_plans.items():
-        if name in plans_out:
+        if name in plans_out or not isinstance(entry, dict):
             continue
         if prune:
             for rel in entry.get("files", {}):
                 _remove(outdir / name / rel, outdir)
-            _remove_empty_dirs(outdir / name)
-            rep.log(f"已删除：{name}（计划文件已不存在）")
+            _remove_empty_dirs(outdir / name, outdir)
+            rep.log(f"已删除：{name} 的输出（计划文件已不存在）")
         else:
             entry = dict(entry)
             entry["status"] = "missing"
             plans_out[name] = entry
 
-    new_manifest = {"cache_version": CACHE_VERSION, "plangen": __version__,
-                    "formats": list(formats), "plans": dict(sorted(plans_out.items()))}
-    atomic_write(outdir / INDEX, render_index(new_manifest, outdir).encode("utf-8"), outdir)
+    new_manifest = {"plangen": __version__, "formats": list(formats),
+                    "plans": dict(sorted(plans_out.items()))}
+    atomic_write(outdir / INDEX, render_index(new_manifest).encode("utf-8"), outdir)
     atomic_write(outdir / MANIFEST, (json.dumps(new_manifest, ensure_ascii=False, indent=1,
                                                 sort_keys=True) + "\n").encode("utf-8"), outdir)
-    hashes.save(outdir)
+    state.save(outdir, (s.name for s in states))
     built = sum(s.action == "built" for s in states)
     unchanged = sum(s.action == "unchanged" for s in states)
     failed = sum(s.action == "failed" for s in states)
     seconds = time.perf_counter() - t0
-    summary = {"built": built, "unchanged": unchanged, "failed": failed,
-               "seconds": round(seconds, 3), "output": str(outdir),
-               "plans": {s.name: s.action for s in states}}
     if as_json:
+        summary = {"built": built, "unchanged": unchanged, "failed": failed,
+                   "seconds": round(seconds, 3), "output": str(outdir),
+                   "plans": {s.name: s.action for s in states},
+                   "problems": {s.name: s.problems or [s.error] for s in states if s.action == "failed"}}
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(f"构建完成：重建 {built} 个，未变 {unchanged} 个，失败 {failed} 个，"
                          f"用时 {seconds:.2f} 秒。目录：{display_path(outdir / INDEX)}\n")
     return 1 if failed else 0
+
+
+def _unchanged_fast(st: PlanState, old: dict[str, Any], state: State, common: dict[str, Any],
+                    templates: list[str]) -> bool:
+    """True when the plan file and its roster (where the last build found it) hash as recorded
+    and the rest of the key is the same: check would give the same result, so skip it."""
+    memo = state.plans.get(st.name) or {}
+    inputs = old.get("inputs") or {}
+    if memo.get("plan") != str(st.path.resolve()) or not inputs.get("plan"):
+        return False
+    try:
+        if state.sha(st.path) != inputs["plan"]:
+            return False
+        roster = Path(memo["roster"]) if memo.get("roster") else None
+        if (state.sha(roster) if roster else "") != inputs.get("roster", ""):
+            return False
+    except (OSError, KeyError):
+        return False
+    if _key(inputs, common, templates) != old.get("key"):
+        return False
+    st.inputs, st.key, st.roster = dict(inputs), str(old["key"]), roster
+    return True
 
 
 def _run_jobs(all_jobs: list[tuple[PlanState, Job]], njobs: int, rep: Reporter) -> None:
@@ -418,25 +557,34 @@ def _run_jobs(all_jobs: list[tuple[PlanState, Job]], njobs: int, rep: Reporter) 
                     state.error = f"两个输出文件同名：{rel}"
                 state.outputs[rel] = data
 
+    def failure(e: BaseException) -> str:
+        if isinstance(e, PlangenError):
+            return e.format()
+        return f"生成失败：{type(e).__name__}: {e}"
+
     if njobs <= 1 or len(all_jobs) <= 1:
         for state, job in all_jobs:
+            if state.action == "failed":
+                rep.advance()
+                continue
             try:
                 done(state, job, run_job(job), "")
-            except PlangenError as e:
-                done(state, job, None, e.format())
             except Exception as e:  # noqa: BLE001 - one failing plan must not stop the others
-                done(state, job, None, f"生成失败：{type(e).__name__}: {e}")
+                done(state, job, None, failure(e))
         return
-    with ProcessPoolExecutor(max_workers=njobs) as pool:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=min(njobs, len(all_jobs))) as pool:
         futures = {pool.submit(run_job, job): (state, job) for state, job in all_jobs}
         for fut in as_completed(futures):
             state, job = futures[fut]
             try:
                 done(state, job, fut.result(), "")
-            except PlangenError as e:
-                done(state, job, None, e.format())
+            except BrokenProcessPool:
+                done(state, job, None, "生成进程异常退出（内存不足或被终止？）")
             except Exception as e:  # noqa: BLE001
-                done(state, job, None, f"生成失败：{type(e).__name__}: {e}")
+                done(state, job, None, failure(e))
 
 
 def _remove(path: Path, root: Path) -> None:
@@ -447,8 +595,13 @@ def _remove(path: Path, root: Path) -> None:
         pass
 
 
-def _remove_empty_dirs(folder: Path) -> None:
-    if not folder.is_dir():
+def _remove_empty_dirs(folder: Path, root: Path) -> None:
+    """Empty folders left under `folder` after pruning (never anything holding a file)."""
+    try:
+        ensure_inside(folder, root)
+    except PlangenError:
+        return
+    if not folder.is_dir() or folder.resolve() == root.resolve():
         return
     for d in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
         try:
@@ -466,7 +619,7 @@ def _remove_empty_dirs(folder: Path) -> None:
 _STATUS = {"ok": "已生成", "failed": "失败（保留上次的输出）", "missing": "计划文件已不存在"}
 
 
-def render_index(manifest: dict[str, Any], outdir: Path) -> str:
+def render_index(manifest: dict[str, Any]) -> str:
     """Plain HTML that opens from disk: every plan, its documents, its sheets by office and by
     leader, its status and the time its outputs last changed."""
     e = html.escape
