@@ -252,6 +252,7 @@ class PlanState:
     action: str = "unchanged"  # built | unchanged | failed
     problems: list[str] = field(default_factory=list)
     outputs: dict[str, bytes] = field(default_factory=dict)
+    sheets: list[list[str]] = field(default_factory=list)  # [kind, name, stem] in the plan's order
     error: str = ""
 
 
@@ -431,7 +432,9 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
     for s in todo:
         assert s.result is not None
         try:
-            all_jobs.extend((s, j) for j in _jobs_for(s.result, formats, fonts))
+            plan_jobs = _jobs_for(s.result, formats, fonts)
+            all_jobs.extend((s, j) for j in plan_jobs)
+            s.sheets = [list(spec) for j in plan_jobs for spec in j.sheets]
         except PlangenError as e:
             s.status, s.action, s.error = "failed", "failed", e.format()
     all_jobs = [(s, j) for s, j in all_jobs if s.action == "built"]
@@ -483,6 +486,7 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
             "inputs": s.inputs,
             "title": s.result.plan.plan.title,
             "files": files,
+            "sheets": s.sheets,
             "changed": now if changed or not old.get("changed") else old["changed"],
         }
         s.outputs = {}
@@ -616,50 +620,104 @@ def _remove_empty_dirs(folder: Path, root: Path) -> None:
 
 # --------------------------------------------------------------------------- index.html
 
-_STATUS = {"ok": "已生成", "failed": "失败（保留上次的输出）", "missing": "计划文件已不存在"}
+_STATUS = {"ok": "已生成", "failed": "失败", "missing": "计划文件已不存在"}
+_KINDS = (("overall", "总表"), ("office", "各股室"), ("leader", "各分管领导"))
+_CSS = """
+body{font-family:"Noto Serif CJK SC","Source Han Serif SC",serif;max-width:64em;margin:1.5em auto;
+ padding:0 1em;color:#222;line-height:1.5}
+h1{border-bottom:3px solid #c00;padding-bottom:.3em;margin-bottom:.3em}
+a{color:#1a4fa0}table.plans{border-collapse:collapse;width:100%;margin:1em 0}
+table.plans th,table.plans td{border:1px solid #ccc;padding:.3em .6em;text-align:left}
+table.plans th{background:#f4f4f4}
+section.plan{border:1px solid #ddd;border-radius:6px;padding:0 1em .8em;margin:1.2em 0}
+section.failed,section.missing{border-color:#c00}
+.st-ok{color:#176b2c}.st-failed,.st-missing{color:#c00;font-weight:bold}
+h2{margin:.6em 0 .2em}h3{margin:.8em 0 .2em;font-size:1.05em}h4{margin:.5em 0 .1em;font-size:1em}
+p.meta{margin:.2em 0;color:#555}ul.problems{color:#c00;padding-left:1.2em}
+ul.sheets{columns:2;column-gap:2em;margin:.2em 0;padding-left:1.2em}ul.sheets li{break-inside:avoid}
+code{font-size:.9em}.fmt a{margin-right:.4em}
+"""
+
+
+def _sheet_groups(entry: dict[str, Any]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """[(heading, [(sheet name, [file…])…])…] in the plan's order (roster order), by kind."""
+    files = sorted(f for f in entry.get("files", {}) if f.startswith("sheets/"))
+    by_stem: dict[str, list[str]] = {}
+    for f in files:
+        by_stem.setdefault(f.split("/", 1)[1].rsplit(".", 1)[0], []).append(f)
+    specs = [tuple(s) for s in entry.get("sheets", []) if isinstance(s, list) and len(s) == 3]
+    listed = {s[2] for s in specs}
+    for stem in by_stem:  # a manifest without sheet names: fall back on the file names
+        if stem not in listed:
+            label, _, who = stem.partition("-")
+            kind = {"股室": "office", "领导": "leader", "总表": "overall"}.get(label, "other")
+            specs.append((kind, who or stem, stem))
+    groups = []
+    for kind, heading in (*_KINDS, ("other", "其他")):
+        items = [(name, by_stem[stem]) for k, name, stem in specs if k == kind and stem in by_stem]
+        if items:
+            groups.append((f"{heading}（{len(items)}）" if kind in ("office", "leader") else heading, items))
+    return groups
 
 
 def render_index(manifest: dict[str, Any]) -> str:
-    """Plain HTML that opens from disk: every plan, its documents, its sheets by office and by
-    leader, its status and the time its outputs last changed."""
+    """Plain HTML that opens from disk (relative links only): a table of plans, then each plan
+    with its documents, its sheets by office and by leader, its status and the time its outputs
+    last changed."""
     e = html.escape
-    rows = []
-    for name, entry in manifest["plans"].items():
-        files = sorted(entry.get("files", {}))
+    plans = manifest["plans"]
+
+    def href(name: str, rel: str) -> str:
+        return "/".join(urllib.parse.quote(part) for part in (name, *rel.split("/")))
+
+    def fmt_links(name: str, files: Sequence[str]) -> str:
+        order = {"pdf": 0, "docx": 1, "xlsx": 2}
+        fs = sorted(files, key=lambda f: (order.get(f.rsplit(".", 1)[-1], 9), f))
+        return '<span class="fmt">' + "".join(
+            f'<a href="{href(name, f)}">{e(f.rsplit(".", 1)[-1].upper())}</a>' for f in fs) + "</span>"
+
+    rows, sections = [], []
+    for i, (name, entry) in enumerate(plans.items()):
+        status = str(entry.get("status", "ok"))
+        title = str(entry.get("title") or name)
+        files = entry.get("files", {})
+        changed = str(entry.get("changed") or "—")
+        anchor = f"plan-{i + 1}"
+        rows.append(f'<tr><td><a href="#{anchor}">{e(title)}</a></td><td><code>{e(name)}</code></td>'
+                    f'<td class="st-{e(status)}">{e(_STATUS.get(status, status))}</td>'
+                    f"<td>{e(changed)}</td><td>{len(files)}</td></tr>")
+        parts = [f'<section class="plan {e(status)}" id="{anchor}"><h2>{e(title)}</h2>',
+                 f'<p class="meta">计划文件 <code>{e(str(entry.get("source", "")))}</code>'
+                 + (f'　名册 <code>{e(str(entry["roster"]))}</code>' if entry.get("roster") else "")
+                 + f'　状态 <span class="st-{e(status)}">{e(_STATUS.get(status, status))}</span>'
+                 f"　最近变更 {e(changed)}</p>"]
+        problems = entry.get("problems") or []
+        if status == "failed":
+            parts.append("<p>本次生成失败，下面是上次成功生成的文件（如有）。问题：</p>")
+        if problems:
+            parts.append('<ul class="problems">' + "".join(f"<li><code>{e(str(p))}</code></li>"
+                                                         for p in problems) + "</ul>")
         docs = [f for f in files if "/" not in f]
-        sheets = [f for f in files if f.startswith("sheets/")]
-        groups: dict[str, dict[str, list[str]]] = {}  # 股室/领导/总表 → sheet name → files
-        for f in sheets:
-            stem = f.split("/", 1)[1].rsplit(".", 1)[0]
-            label, _, who = stem.partition("-") if "-" in stem else ("其他", "", stem)
-            groups.setdefault(label, {}).setdefault(who, []).append(f)
-
-        def link(f: str, text: str | None = None) -> str:
-            href = "/".join(urllib.parse.quote(part) for part in (name, *f.split("/")))
-            return f'<a href="{href}">{e(text or f.rsplit("/", 1)[-1])}</a>'
-
-        sheet_html = "".join(
-            f"<h4>{e(label)}</h4><ul>" + "".join(
-                f"<li>{e(who)}：" + " · ".join(link(f, f.rsplit(".", 1)[-1].upper()) for f in sorted(fs)) + "</li>"
-                for who, fs in items.items()) + "</ul>"
-            for label, items in groups.items())
-        problems = "".join(f"<li><code>{e(p)}</code></li>" for p in entry.get("problems", []))
-        status = entry.get("status", "ok")
-        rows.append(
-            f'<section class="plan {e(status)}"><h2>{e(entry.get("title") or name)}</h2>'
-            f'<p>来源：<code>{e(entry.get("source", ""))}</code>　状态：<strong>{e(_STATUS.get(status, status))}</strong>'
-            f'　最近变更：{e(entry.get("changed", "—"))}</p>'
-            + (f'<ul class="problems">{problems}</ul>' if problems else "")
-            + "<h3>文件</h3><ul>" + "".join(f"<li>{link(f)}</li>" for f in docs) + "</ul>"
-            + (f"<h3>任务分解表</h3>{sheet_html}" if sheet_html else "")
-            + "</section>")
+        if docs:
+            parts.append(f"<h3>印发通知和工作要点</h3><p>{fmt_links(name, docs)}</p>")
+        groups = _sheet_groups(entry)
+        if groups:
+            parts.append("<h3>任务分解表</h3>")
+            for heading, items in groups:
+                parts.append(f"<h4>{e(heading)}</h4><ul class=\"sheets\">" + "".join(
+                    f"<li>{e(who)}　{fmt_links(name, fs)}</li>" for who, fs in items) + "</ul>")
+        if not files:
+            parts.append("<p>（没有文件）</p>")
+        parts.append("</section>")
+        sections.append("".join(parts))
+    counts = {k: sum(1 for x in plans.values() if x.get("status", "ok") == k) for k in _STATUS}
+    summary = "，".join(f"{_STATUS[k]} {n} 个" for k, n in counts.items() if n)
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        "<title>工作要点归档</title><style>"
-        "body{font-family:'Noto Serif CJK SC',serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}"
-        "h1{border-bottom:3px solid #c00;padding-bottom:.3em}section.plan{border:1px solid #ddd;"
-        "border-radius:6px;padding:0 1em 1em;margin:1em 0}section.failed{border-color:#c00}"
-        "section.failed strong{color:#c00}h4{margin:.6em 0 .2em}ul{margin:.2em 0;columns:2}"
-        "ul.problems{columns:1;color:#c00}code{font-size:.85em}</style></head><body>"
-        f"<h1>工作要点归档</h1><p>plangen {e(manifest.get('plangen', ''))}，共 {len(manifest['plans'])} 个计划。</p>"
-        + "".join(rows) + "</body></html>\n")
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>工作要点归档</title><style>{_CSS}</style></head><body>\n"
+        f"<h1>工作要点归档</h1><p class=\"meta\">共 {len(plans)} 个计划（{e(summary or '无')}）。"
+        f"plangen {e(str(manifest.get('plangen', '')))} 生成；时间为各计划输出文件最近一次变化的时间。</p>\n"
+        + ("<table class=\"plans\"><tr><th>计划</th><th>文件名</th><th>状态</th><th>最近变更</th><th>文件数</th></tr>"
+           + "".join(rows) + "</table>\n" if plans else "<p>还没有计划。把计划文件放进 plans/ 后运行 plangen build。</p>")
+        + "\n".join(sections) + "\n</body></html>\n")

@@ -7,6 +7,7 @@ import hashlib
 import html.parser
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -86,6 +87,18 @@ def test_cold_then_noop_then_one_plan_then_roster(plans: Path, tmp_path: Path) -
     summary = json.loads(r.stdout)
     assert summary["built"] == 0 and summary["unchanged"] == 2
     assert stamps(out) == before  # nothing rewritten, manifest and index included
+    # a warm no-op imports neither pydantic (check) nor any renderer
+    probe = ("import sys\nfrom plangen.cli import main\nsys.argv = ['plangen', 'build', *sys.argv[1:]]\n"
+             "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+             "heavy = ('pydantic', 'weasyprint', 'docx', 'docxtpl', 'openpyxl', 'plangen.render', 'plangen.sheets',"
+             " 'plangen.check', 'plangen.fonts')\n"
+             "print(sorted(m for m in sys.modules if m.startswith(heavy)))")
+    r = subprocess.run([sys.executable, "-c", probe, str(plans), "-o", str(out), *FAST], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip().endswith("[]"), (r.stdout, r.stderr)
+    # touching an output costs a re-hash, not a rebuild
+    os.utime(out / "yunxi-2024" / "yunxi-2024.docx")
+    assert json.loads(build(plans, out, *FAST, "--json").stdout)["built"] == 0
     # touching without changing rebuilds nothing
     os.utime(plans / "yunxi-2024.yaml")
     assert json.loads(build(plans, out, *FAST, "--json").stdout)["built"] == 0
@@ -117,20 +130,46 @@ def test_broken_plan_fails_alone(plans: Path, tmp_path: Path) -> None:
 
 
 def test_killed_build_is_repaired(plans: Path, tmp_path: Path) -> None:
+    """SIGKILL while the new files are being written leaves new files under the old manifest;
+    with the plans put back, the keys equal the old manifest's, so only the hash check of the
+    listed files can notice — and the next build must end with every hash matching."""
     out = tmp_path / "out"
     assert build(plans, out, *FAST).returncode == 0
-    for f in plans.glob("*-20*.yaml"):
-        f.write_text(f.read_text(encoding="utf-8").replace("工作要点", "工作要点（修订）", 1), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "plangen", "build", str(plans), "-o", str(out), *FAST],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.5)  # in the middle of rendering and writing
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    r = build(plans, out, *FAST)
+    snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and ".plangen" not in str(p)}
+    originals = {f: f.read_text(encoding="utf-8") for f in plans.glob("*-20*.yaml")}
+    old_manifest = manifest(out)
+    old_temp = out / "yunxi-2024" / ".plangen-tmp-old"
+    for _attempt in range(5):
+        for f, text in originals.items():  # every output changes: the titles are printed everywhere
+            f.write_text(re.sub(r"(?m)^(\s+title: )", r"\1修订", text, count=2), encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "plangen", "build", str(plans), "-o", str(out), *FAST],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert proc.stderr is not None
+        for line in proc.stderr:  # the first plan's files are written: kill while the next one's are
+            if "已生成" in line:
+                proc.send_signal(signal.SIGKILL)
+                break
+        proc.wait()
+        proc.stderr.close()
+        for f, text in originals.items():
+            f.write_text(text, encoding="utf-8")
+        mixed = [p for p, data in snapshot.items() if p.read_bytes() != data]
+        if proc.returncode == -signal.SIGKILL and mixed and manifest(out) == old_manifest:
+            break
+        assert build(plans, out, *FAST).returncode == 0  # missed the window: back to the start
+    else:
+        pytest.fail("could not kill the build while it was writing")
+    old_temp.write_bytes(b"left by a killed build")
+    os.utime(old_temp, (time.time() - 120, time.time() - 120))
+    r = build(plans, out, *FAST, "--json")
     assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["built"] >= 1
     assert assert_manifest_matches(out) > 50
-    assert not list(out.rglob(".plangen-tmp-*")) or all(
-        time.time() - p.stat().st_mtime < 120 for p in out.rglob(".plangen-tmp-*"))
+    for p, data in snapshot.items():
+        if p.name not in ("manifest.json", "index.html"):
+            assert p.read_bytes() == data, p
+    assert not old_temp.exists()
+    assert all(time.time() - p.stat().st_mtime < 60 for p in out.rglob(".plangen-tmp-*"))
 
 
 def test_reproducible_across_folders_and_jobs(plans: Path, tmp_path: Path) -> None:
@@ -141,10 +180,9 @@ def test_reproducible_across_folders_and_jobs(plans: Path, tmp_path: Path) -> No
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and ".plangen" not in str(p))
     files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and ".plangen" not in str(p))
     assert files_a == files_b and len(files_a) > 100
-    for rel in files_a:
-        if rel.name in ("manifest.json", "index.html"):
-            continue
+    for rel in files_a:  # manifest.json and index.html included: no stat, no wall clock
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+    assert "2024-02-22 00:00:00 UTC" in (a / "index.html").read_text(encoding="utf-8")
 
 
 def test_prune_only_listed_files(plans: Path, tmp_path: Path) -> None:
@@ -165,10 +203,14 @@ class Links(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        a = dict(attrs)
         if tag == "a":
-            self.hrefs.append(dict(attrs)["href"])
+            self.hrefs.append(a["href"])
+        if "id" in a:
+            self.ids.add(a["id"])
 
 
 def test_index_links_resolve(plans: Path, tmp_path: Path) -> None:
@@ -178,9 +220,18 @@ def test_index_links_resolve(plans: Path, tmp_path: Path) -> None:
     parser.feed((out / "index.html").read_text(encoding="utf-8"))
     assert len(parser.hrefs) > 50
     for href in parser.hrefs:
-        assert (out / urllib.parse.unquote(href)).is_file(), href
+        if href.startswith("#"):
+            assert href[1:] in parser.ids, href
+        else:  # relative, so the page works opened from disk or copied elsewhere
+            assert not urllib.parse.urlsplit(href).scheme and not href.startswith("/"), href
+            assert (out / urllib.parse.unquote(href)).is_file(), href
+    linked = {urllib.parse.unquote(h) for h in parser.hrefs}
+    for name, entry in manifest(out)["plans"].items():  # and every output is linked
+        assert {f"{name}/{rel}" for rel in entry["files"]} <= linked
     text = (out / "index.html").read_text(encoding="utf-8")
-    assert "云溪区2024年教育体育工作要点" in text and "股室" in text and "领导" in text
+    assert "云溪区2024年教育体育工作要点" in text and "各股室（20）" in text and "各分管领导（5）" in text
+    # sheets listed in the roster's order, not by file name
+    assert text.index("办公室") < text.index("行政审批股") < text.index("人事股")
 
 
 def test_lock_refuses_second_build(plans: Path, tmp_path: Path) -> None:
@@ -189,3 +240,74 @@ def test_lock_refuses_second_build(plans: Path, tmp_path: Path) -> None:
     with FileLock(str(out / ".plangen.lock")):
         r = build(plans, out, *FAST)
     assert r.returncode == 1 and "另一个 plangen build" in r.stderr
+
+
+def test_lock_wait(plans: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = FileLock(str(out / ".plangen.lock"))
+    lock.acquire()
+    proc = subprocess.Popen([sys.executable, "-m", "plangen", "build", str(plans), "-o", str(out), *FAST, "--wait"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    assert proc.poll() is None  # still waiting
+    lock.release()
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert "重建 2 个" in stdout
+
+
+def test_render_failure_contained(plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A plan that passes check but fails to render keeps its old outputs; the others build."""
+    from plangen import build as b
+
+    out = tmp_path / "out"
+    kw = dict(outdir=out, jobs=1, formats=("docx",), fonts=None, force=False, prune=False, wait=False, as_json=True)
+    assert b.run_build([plans], **kw) == 0  # type: ignore[arg-type]
+    old = (out / "yunxi-2024" / "yunxi-2024.docx").read_bytes()
+    real = b.run_job
+
+    def flaky(job: b.Job) -> dict[str, bytes]:
+        if "yunxi" in job.plan:
+            raise RuntimeError("字体坏了")
+        return real(job)
+
+    monkeypatch.setattr(b, "run_job", flaky)
+    capsys.readouterr()
+    assert b.run_build([plans], **{**kw, "force": True}) == 1  # type: ignore[arg-type]
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["plans"] == {"small-2025": "built", "yunxi-2024": "failed"}
+    assert "字体坏了" in summary["problems"]["yunxi-2024"][0]
+    assert (out / "yunxi-2024" / "yunxi-2024.docx").read_bytes() == old
+    entry = manifest(out)["plans"]["yunxi-2024"]
+    assert entry["status"] == "failed" and "yunxi-2024.docx" in entry["files"]
+    assert assert_manifest_matches(out) > 2
+    monkeypatch.setattr(b, "run_job", real)
+    assert b.run_build([plans], **kw) == 0  # type: ignore[arg-type]
+    assert json.loads(capsys.readouterr().out)["plans"] == {"small-2025": "unchanged", "yunxi-2024": "built"}
+
+
+def test_font_profile_and_templates_are_inputs(plans: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    profile = tmp_path / "fonts.yaml"
+    profile.write_text((REPO / "plangen" / "data" / "fonts" / "default.yaml").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    args = ("--formats", "docx", "-j", "1", "--fonts", str(profile), "--json")
+    assert json.loads(build(plans, out, *args).stdout)["built"] == 2
+    assert json.loads(build(plans, out, *args).stdout)["built"] == 0
+    profile.write_text(profile.read_text(encoding="utf-8").replace("{docx: 黑体,", "{docx: 方正黑体_GBK,"),
+                       encoding="utf-8")
+    assert json.loads(build(plans, out, *args).stdout)["built"] == 2
+    assert b"\xe6\x96\xb9\xe6\xad\xa3\xe9\xbb\x91\xe4\xbd\x93" in _unzip(out / "yunxi-2024" / "yunxi-2024.docx")
+    (plans / "templates").mkdir()
+    (plans / "templates" / "notes.txt").write_text("a bureau's own template folder", encoding="utf-8")
+    assert json.loads(build(plans, out, *args).stdout)["built"] == 2
+    assert json.loads(build(plans, out, *args).stdout)["built"] == 0
+
+
+def _unzip(path: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
