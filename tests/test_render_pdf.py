@@ -280,3 +280,11 @@ def test_pdfa_option() -> None:
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert b"pdfaid:part" in xmp and b"2" in xmp.split(b"pdfaid:part")[1][:20]
     assert "/OutputIntents" in reader.trailer["/Root"]
+
+
+def test_plain_template_prints_the_plan_alone() -> None:
+    with pdfplumber.open(io.BytesIO(render(YUNXI, template="plain"))) as pdf:
+        first = "".join(c["text"] for c in pdf.pages[0].chars)
+        assert first.startswith("云溪区2024年教育体育工作要点")
+        assert not any(tuple(c.get("non_stroking_color") or ()) == (1.0, 0.0, 0.0) for c in pdf.pages[0].chars)
+        assert "印发" not in "".join(c["text"] for c in pdf.pages[-1].chars)[-20:]
