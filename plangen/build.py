@@ -148,11 +148,11 @@ def _tree_digest(folder: Path, state: State) -> str:
     return h.hexdigest()
 
 
-def _font_digest(fonts: str | None, state: State) -> str:
+def _font_digest(fonts: str | None, state: State, need_files: bool = True) -> str:
     """Content hash of the font profile and every font file it resolves to. The resolution
     (which needs plangen.fonts, hence pydantic) is remembered while the profile file, the
     font files, $PLANGEN_FONT_PATH, the working and home directories stay the same."""
-    ident = {"arg": fonts or "", "env": os.environ.get("PLANGEN_FONT_PATH", ""),
+    ident = {"arg": fonts or "", "env": os.environ.get("PLANGEN_FONT_PATH", ""), "need_files": need_files,
              "cwd": os.getcwd(), "home": os.path.expanduser("~")}
 
     def digest(source_sha: str, files: Sequence[str]) -> str:
@@ -168,7 +168,8 @@ def _font_digest(fonts: str | None, state: State) -> str:
     from plangen.fonts import load_profile
 
     profile = load_profile(fonts)
-    profile.check()
+    if need_files:  # DOCX and XLSX name their fonts; only PDFs embed the files
+        profile.check()
     assert profile.source is not None
     source_sha = state.sha(profile.source)
     files = [str(f) for f in profile.files()]
@@ -296,16 +297,20 @@ class Reporter:
 
 
 def _plan_files(inputs: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
+    files: dict[Path, Path] = {}  # resolved → as given: a plan named twice is built once
     for p in inputs:
         if p.is_dir():
-            files.extend(f for f in sorted(p.glob("*.yaml")) if not f.name.endswith(ROSTER_SUFFIX))
+            found = [f for f in sorted(p.glob("*.yaml")) if not f.name.endswith(ROSTER_SUFFIX)]
         elif p.exists():
-            if not p.name.endswith(ROSTER_SUFFIX):
-                files.append(p)
+            found = [] if p.name.endswith(ROSTER_SUFFIX) else [p]
         else:
             raise PlangenError(f"找不到 {p}", exit_code=2)
-    return files
+        for f in found:
+            files.setdefault(f.resolve(), f)
+    return list(files.values())
+
+
+_RESERVED = {INDEX, MANIFEST, CACHE_DIR, LOCK}
 
 
 def _now() -> str:
@@ -383,7 +388,7 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
     state = State(outdir / CACHE_DIR / STATE)
     # the manifest lists file hashes, not its format version: a manifest of another layout is
     # still read, and any plan whose key differs is simply rebuilt
-    common = {"fonts": _font_digest(fonts, state), "code": _tree_digest(PACKAGE, state),
+    common = {"fonts": _font_digest(fonts, state, need_files="pdf" in formats), "code": _tree_digest(PACKAGE, state),
               "version": __version__, "formats": list(formats), "cache": CACHE_VERSION}
     template_digests: dict[Path, list[str]] = {}
 
@@ -402,6 +407,10 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
         names.add(name)
         st = PlanState(name, path)
         states.append(st)
+        if name in _RESERVED or name.startswith("."):
+            st.status, st.action = "failed", "failed"
+            st.error = f"{display_path(path)}：计划文件名“{name}”与输出目录中的保留名冲突（或以“.”开头），请改名"
+            continue
         old = old_plans.get(name) or {}
         if not force and old.get("status") == "ok" and _unchanged_fast(st, old, state, common, templates_for(path)) \
                 and _intact(outdir / name, old.get("files", {}), state):

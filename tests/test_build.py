@@ -247,7 +247,8 @@ def test_lock_wait(plans: Path, tmp_path: Path) -> None:
     out.mkdir()
     lock = FileLock(str(out / ".plangen.lock"))
     lock.acquire()
-    proc = subprocess.Popen([sys.executable, "-m", "plangen", "build", str(plans), "-o", str(out), *FAST, "--wait"],
+    proc = subprocess.Popen([sys.executable, "-m", "plangen", "build", str(plans), str(plans / "small-2025.yaml"),
+                             "-o", str(out), *FAST, "--wait"],  # a plan named twice is built once
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.0)
     assert proc.poll() is None  # still waiting
