@@ -450,7 +450,6 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
     all_jobs.sort(key=lambda sj: -sj[1].cost)  # longest first: two workers end together
     if all_jobs:
         rep.log(f"开始生成：{len(todo)} 个计划，{len(all_jobs)} 项任务，并行 {min(njobs, len(all_jobs))}")
-    rep.start(len(all_jobs))
     try:
         _run_jobs(all_jobs, njobs, rep)
     finally:
@@ -576,6 +575,7 @@ def _run_jobs(all_jobs: list[tuple[PlanState, Job]], njobs: int, rep: Reporter) 
         return f"生成失败：{type(e).__name__}: {e}"
 
     if njobs <= 1 or len(all_jobs) <= 1:
+        rep.start(len(all_jobs))
         for state, job in all_jobs:
             if state.action == "failed":
                 rep.advance()
@@ -590,6 +590,7 @@ def _run_jobs(all_jobs: list[tuple[PlanState, Job]], njobs: int, rep: Reporter) 
 
     with ProcessPoolExecutor(max_workers=min(njobs, len(all_jobs))) as pool:
         futures = {pool.submit(run_job, job): (state, job) for state, job in all_jobs}
+        rep.start(len(all_jobs))  # after the workers are forked: rich's refresh thread is not copied
         for fut in as_completed(futures):
             state, job = futures[fut]
             try:
