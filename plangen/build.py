@@ -417,7 +417,11 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
             continue  # same inputs as a plan that built fine, outputs intact: not even checked
         from plangen.check import check_file
 
-        result = check_file(path)
+        try:
+            result = check_file(path)
+        except Exception as e:  # noqa: BLE001 - one plan must not stop the others
+            st.status, st.action, st.error = "failed", "failed", _failure(e)
+            continue
         st.result = result
         if not result.ok:
             st.status, st.action = "failed", "failed"
@@ -444,8 +448,8 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
             plan_jobs = _jobs_for(s.result, formats, fonts)
             all_jobs.extend((s, j) for j in plan_jobs)
             s.sheets = [list(spec) for j in plan_jobs for spec in j.sheets]
-        except PlangenError as e:
-            s.status, s.action, s.error = "failed", "failed", e.format()
+        except Exception as e:  # noqa: BLE001
+            s.status, s.action, s.error = "failed", "failed", _failure(e)
     all_jobs = [(s, j) for s, j in all_jobs if s.action == "built"]
     all_jobs.sort(key=lambda sj: -sj[1].cost)  # longest first: two workers end together
     if all_jobs:
@@ -556,6 +560,12 @@ def _unchanged_fast(st: PlanState, old: dict[str, Any], state: State, common: di
     return True
 
 
+def _failure(e: BaseException) -> str:
+    if isinstance(e, PlangenError):
+        return e.format()
+    return f"生成失败：{type(e).__name__}: {e}"
+
+
 def _run_jobs(all_jobs: list[tuple[PlanState, Job]], njobs: int, rep: Reporter) -> None:
     def done(state: PlanState, job: Job, result: dict[str, bytes] | None, err: str) -> None:
         rep.advance()
@@ -569,11 +579,6 @@ def _run_jobs(all_jobs: list[tuple[PlanState, Job]], njobs: int, rep: Reporter) 
                     state.error = f"两个输出文件同名：{rel}"
                 state.outputs[rel] = data
 
-    def failure(e: BaseException) -> str:
-        if isinstance(e, PlangenError):
-            return e.format()
-        return f"生成失败：{type(e).__name__}: {e}"
-
     if njobs <= 1 or len(all_jobs) <= 1:
         rep.start(len(all_jobs))
         for state, job in all_jobs:
@@ -583,7 +588,7 @@ def _run_jobs(all_jobs: list[tuple[PlanState, Job]], njobs: int, rep: Reporter) 
             try:
                 done(state, job, run_job(job), "")
             except Exception as e:  # noqa: BLE001 - one failing plan must not stop the others
-                done(state, job, None, failure(e))
+                done(state, job, None, _failure(e))
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -598,7 +603,7 @@ def _run_jobs(all_jobs: list[tuple[PlanState, Job]], njobs: int, rep: Reporter) 
             except BrokenProcessPool:
                 done(state, job, None, "生成进程异常退出（内存不足或被终止？）")
             except Exception as e:  # noqa: BLE001
-                done(state, job, None, failure(e))
+                done(state, job, None, _failure(e))
 
 
 def _remove(path: Path, root: Path) -> None:
