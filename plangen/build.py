@@ -709,6 +709,8 @@ def render_index(manifest: dict[str, Any]) -> str:
         problems = entry.get("problems") or []
         if status == "failed":
             parts.append("<p>本次生成失败，下面是上次成功生成的文件（如有）。问题：</p>")
+        elif status == "missing":
+            parts.append("<p>计划文件已不存在，下面是它上次生成的文件；<code>plangen build --prune</code> 会删除它们。</p>")
         if problems:
             parts.append('<ul class="problems">' + "".join(f"<li><code>{e(str(p))}</code></li>"
                                                          for p in problems) + "</ul>")
