@@ -192,6 +192,10 @@ def test_prune_only_listed_files(plans: Path, tmp_path: Path) -> None:
     stranger.write_text("mine", encoding="utf-8")
     (out / "README.txt").write_text("keep", encoding="utf-8")
     (plans / "small-2025.yaml").unlink()
+    r = build(plans, out, *FAST)  # without --prune: kept, shown as gone
+    assert r.returncode == 0 and (out / "small-2025" / "small-2025.docx").exists()
+    assert manifest(out)["plans"]["small-2025"]["status"] == "missing"
+    assert "--prune" in (out / "index.html").read_text(encoding="utf-8")
     r = build(plans, out, *FAST, "--prune")
     assert r.returncode == 0
     assert not (out / "small-2025" / "small-2025.docx").exists()
