@@ -47,7 +47,6 @@ INDEX = "index.html"
 CACHE_DIR = ".plangen-cache"
 STATE = "state.json"
 LOCK = ".plangen.lock"
-SHEET_BATCH = 6  # at most this many sheets (× formats) per job: 云溪's 26 sheets → 5 jobs
 ROSTER_SUFFIX = ".roster.yaml"
 TEMP_MAX_AGE = 60.0
 PACKAGE = Path(__file__).resolve().parent
@@ -189,14 +188,7 @@ class Job:
     sheets: tuple[tuple[str, str, str], ...] = ()  # (kind, name, stem) of a batch
     formats: tuple[str, ...] = ()
     fonts: str | None = None
-
-    @property
-    def cost(self) -> float:
-        """Rough relative cost (measured on 云溪), to start the longest jobs first."""
-        if self.kind == "document":
-            return {"pdf": 12.0, "docx": 3.0}.get(self.fmt, 1.0)
-        per_sheet = sum({"xlsx": 1.0, "docx": 2.5, "pdf": 7.0}.get(f, 1.0) for f in self.formats)
-        return 1.0 + per_sheet * len(self.sheets)
+    cost: float = field(default=1.0, compare=False)  # estimated seconds: longest jobs start first
 
 
 def run_job(job: Job) -> dict[str, bytes]:
@@ -215,26 +207,56 @@ def run_job(job: Job) -> dict[str, bytes]:
     return render_sheets(view, specs, job.formats, load_profile(job.fonts))
 
 
-def batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    """`items` in ceil(n/size) consecutive batches of nearly equal length."""
-    if not items:
+# Estimated seconds per job on the 2-core benchmark machine (measured on 云溪): sheets cost by
+# their rows, the overall sheet by its items × offices matrix; the share of each format.
+FORMAT_SHARE = {"xlsx": 0.1, "docx": 0.25, "pdf": 0.65}
+BATCH_SECONDS = 1.0  # a batch of sheets is split so that no batch is much longer than this
+
+
+def batches(weights: Sequence[float], target: float) -> list[range]:
+    """Consecutive index ranges of `weights` with nearly equal sums, each about `target` (one
+    heavy item alone may exceed it)."""
+    if not weights:
         return []
-    k = math.ceil(len(items) / size)
-    bounds = [round(i * len(items) / k) for i in range(k + 1)]
-    return [items[bounds[i]:bounds[i + 1]] for i in range(k)]
+    total = sum(weights)
+    k = max(1, min(len(weights), math.ceil(total / target)))
+    out: list[range] = []
+    start, acc = 0, 0.0
+    for i, w in enumerate(weights):
+        acc += w
+        if len(out) < k - 1 and acc >= total * (len(out) + 1) / k and i + 1 < len(weights):
+            out.append(range(start, i + 1))
+            start = i + 1
+    out.append(range(start, len(weights)))
+    return out
 
 
 def _jobs_for(result: CheckResult, formats: Sequence[str], fonts: str | None) -> list[Job]:
+    from plangen.view import build_view
+
     plan = str(result.path)
-    jobs = [Job(plan, "document", fmt, fonts=fonts) for fmt in ("docx", "pdf") if fmt in formats]
+    view = build_view(result)
+    items = len(view.plan.items)
+    cost = {"docx": 0.05 + 0.002 * items, "pdf": 0.25 + 0.012 * items}
+    jobs = [Job(plan, "document", fmt, fonts=fonts, cost=cost[fmt]) for fmt in ("docx", "pdf") if fmt in formats]
     sheet_formats = tuple(f for f in ("xlsx", "docx", "pdf") if f in formats)
     if sheet_formats:
         from plangen.sheets import list_sheets
-        from plangen.view import build_view
 
-        specs = [(s.kind, s.name, s.stem) for s in list_sheets(build_view(result))]
-        jobs += [Job(plan, "sheets", sheets=tuple(b), formats=sheet_formats, fonts=fonts)
-                 for b in batches(specs, SHEET_BATCH)]
+        share = sum(FORMAT_SHARE[f] for f in sheet_formats)
+        offices = {o.name: len(o.rows) for o in view.plan.offices}
+        leaders = {x.name: len(x.items) for x in view.plan.leaders}
+        specs = list_sheets(view)
+        weights = []
+        for sp in specs:
+            if sp.kind == "overall":
+                w = 0.15 + 0.02 * items + 0.0023 * items * len(offices)
+            else:
+                w = 0.09 + 0.025 * (offices if sp.kind == "office" else leaders).get(sp.name, 1)
+            weights.append(w * share)
+        for r in batches(weights, BATCH_SECONDS):
+            jobs.append(Job(plan, "sheets", sheets=tuple((specs[i].kind, specs[i].name, specs[i].stem) for i in r),
+                            formats=sheet_formats, fonts=fonts, cost=sum(weights[i] for i in r)))
     return jobs
 
 
