@@ -317,3 +317,15 @@ def _unzip(path: Path) -> bytes:
 
     with zipfile.ZipFile(path) as z:
         return b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+
+
+def test_sheet_batches_cover_everything_in_order() -> None:
+    from plangen.build import batches
+
+    assert batches([], 1.0) == []
+    for weights in ([1.7, 0.2, 0.2, 0.3, 0.1] * 5, [0.1] * 26, [5.0], [0.2, 3.0, 0.2]):
+        parts = batches(weights, 1.0)
+        assert [i for r in parts for i in r] == list(range(len(weights)))  # contiguous, each once
+        assert all(len(r) for r in parts)
+        assert 1 <= len(parts) <= min(len(weights), -(-sum(weights) // 1.0))
+    assert len(batches([0.1] * 26, 1.0)) == 3 and len(batches([1.7] + [0.2] * 25, 1.0)) == 7
