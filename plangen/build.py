@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plangen import __version__
-from plangen.errors import PlangenError
+from plangen.errors import display_path, PlangenError
 from plangen.outio import TEMP_PREFIX, atomic_write, ensure_inside
 
 if TYPE_CHECKING:  # imported lazily: they pull in pydantic
@@ -52,13 +52,6 @@ TEMP_MAX_AGE = 60.0
 PACKAGE = Path(__file__).resolve().parent
 
 
-def display_path(path: Path) -> str:
-    """Relative to the working directory when inside it (plangen.check's rule, without its imports)."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 # --------------------------------------------------------------------------- hashing

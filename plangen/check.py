@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from plangen.errors import PlangenError, Pos, Problems, problems_json
+from plangen.errors import display_path, PlangenError, Pos, Problems, problems_json
 from plangen.loading import Loaded, PathT, load_yaml
 from plangen.model import MAX_PARAGRAPH_CHARS, PlanFile, Roster
 
@@ -31,13 +31,6 @@ DOC_NUMBER_RE = re.compile(r"^(?P<prefix>[^〔〕]+)〔(?P<year>\d{4})〕(?P<seq
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
-def display_path(path: Path) -> str:
-    """The path as the user should read it: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def is_roster_path(path: Path) -> bool:

@@ -6,6 +6,8 @@ Every message a user reads is Chinese and carries file:line:col where there is o
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
@@ -98,3 +100,12 @@ class PlangenError(Exception):
 
 def problems_json(problems: Iterable[Problem]) -> str:
     return json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should read it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
