@@ -36,6 +36,16 @@ class SubItem(_Strict):
     text: Text = Field("", description="小项正文")
 
 
+class Milestone(_Strict):
+    """节点目标: what an item should reach by a date (序时进度 runs through these)."""
+
+    due: Due = Field(description="节点时间：日期，或“6月底前”等")
+    target: Text = Field("", description="节点目标")
+    percent: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="到该节点应完成的进度（%），省略时按时间均匀推算"
+    )
+
+
 class Item(_Strict):
     """One task: numbered 1. 2. … through the plan (or per section)."""
 
@@ -53,6 +63,8 @@ class Item(_Strict):
         default_factory=list, description="量化目标"
     )
     subitems: list[SubItem] = Field(default_factory=list, description="（1）级小项")
+    milestones: list[Milestone] = Field(default_factory=list, description="节点目标（按时间先后）")
+    carried: bool = Field(False, description="上年度未完成、续办的任务（new --carry-unfinished 写入）")
 
 
 class Subsection(_Strict):
@@ -147,9 +159,23 @@ class Office(_Strict):
     aliases: list[Name] = Field(default_factory=list, description="同一股室的其他写法")
 
 
+class ProgressSettings(_Strict):
+    """How a bureau follows its plan through the year (督查督办)."""
+
+    cycle: Literal["monthly", "quarterly"] = Field(
+        "monthly", description="报送周期：monthly（按月，期次写 2024-06）或 quarterly（按季，2024-Q2）"
+    )
+    due_day: Annotated[int, Field(ge=1, le=31)] = Field(25, description="每期报送截止日（当月几日，按季为季末月）")
+    yellow: Annotated[float, Field(ge=0, le=100)] = Field(10, description="落后序时进度达到多少个百分点亮黄灯")
+    red: Annotated[float, Field(ge=0, le=100)] = Field(30, description="落后序时进度超过多少个百分点亮红灯")
+    near_days: Annotated[int, Field(ge=0, le=366)] = Field(15, description="距完成时限多少天内算临近")
+
+
 class Roster(_Strict):
     """A bureau's roster: `plans/<bureau>.roster.yaml`, shared by its plans across years."""
 
     bureau: Name = Field(description="单位名称")
     leaders: list[Leader | Name] = Field(default_factory=list)
     offices: list[Office | Name] = Field(default_factory=list)
+    progress: ProgressSettings = Field(default_factory=ProgressSettings,  # type: ignore[arg-type]
+                                       description="督查督办设置（报送周期、截止日、亮灯阈值）")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from plangen.model import Item, Notice, Plan, PlanFile
+from plangen.dates import due_date as _due_date
+from plangen.model import Item, Notice, Plan, PlanFile, ProgressSettings
 
 if TYPE_CHECKING:
     from plangen.check import CheckResult, RosterIndex
@@ -176,6 +177,14 @@ class SubItemView:
 
 
 @dataclass(frozen=True)
+class MilestoneView:
+    due: str  # 公文 date, or the words written
+    due_date: dt.date | None  # the day the words name (plangen.dates)
+    target: str
+    percent: float | None
+
+
+@dataclass(frozen=True)
 class ItemView:
     number: int  # as printed (continuous, or per section)
     index: int  # 1-based position in the whole plan (unique even with per-section numbering)
@@ -195,6 +204,8 @@ class ItemView:
     subsection_label: str  # （一） or ""
     subsection_title: str
     responsibility: str  # （责任领导：…，责任股室：…） or ""
+    milestones: tuple[MilestoneView, ...] = ()
+    carried: bool = False  # 续办: carried over unfinished from last year's plan
 
     @property
     def lead_office(self) -> str | None:
@@ -323,6 +334,7 @@ class DocumentView:
     notice: NoticeView | None
     plan: PlanView
     aliases: dict[str, str] = field(default_factory=dict)  # roster spelling → canonical name
+    progress: ProgressSettings = field(default_factory=ProgressSettings)  # roster's 督查 settings
 
     @property
     def doc_title(self) -> str:
@@ -345,6 +357,13 @@ def _responsibility(leaders: tuple[str, ...], offices: tuple[str, ...]) -> str:
     if offices:
         parts.append("责任股室：" + "、".join(offices))
     return "（" + "，".join(parts) + "）" if parts else ""
+
+
+def _due_words(due: object) -> str:
+    """A due as printed: 公文 date, or the words written (全年), or ""."""
+    if isinstance(due, dt.date):
+        return gongwen_date(due)
+    return due.strip() if isinstance(due, str) else ""
 
 
 def _canon(names: list[str], lookup: object) -> tuple[str, ...]:
@@ -371,12 +390,7 @@ def _build_items(plan: Plan, index: RosterIndex | None) -> tuple[tuple[SectionVi
             counter += 1
             leaders = _canon(item.leaders, index.leader if index else None)
             offices = _canon(item.offices, index.office if index else None)
-            due = ""
-            due_date = None
-            if isinstance(item.due, dt.date):
-                due, due_date = gongwen_date(item.due), item.due
-            elif isinstance(item.due, str):
-                due = item.due.strip()
+            due = _due_words(item.due)
             view = ItemView(
                 number=counter,
                 index=len(flat) + 1,
@@ -392,13 +406,16 @@ def _build_items(plan: Plan, index: RosterIndex | None) -> tuple[tuple[SectionVi
                 leaders=leaders,
                 offices=offices,
                 due=due,
-                due_date=due_date,
+                due_date=_due_date(item.due, plan.year),
                 section_number=si,
                 section_label=s_label,
                 section_title=sec.title.strip(),
                 subsection_label=sub_label,
                 subsection_title=sub_title,
                 responsibility=_responsibility(leaders, offices),
+                milestones=tuple(MilestoneView(_due_words(m.due), _due_date(m.due, plan.year),
+                                               m.target.strip(), m.percent) for m in item.milestones),
+                carried=item.carried,
             )
             flat.append(view)
             return view
@@ -576,4 +593,5 @@ def build_view(result: CheckResult) -> DocumentView:
         notice=notice,
         plan=pv,
         aliases={**index.office_names, **index.leader_names} if index else {},
+        progress=result.roster.progress if result.roster is not None else ProgressSettings(),
     )
