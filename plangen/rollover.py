@@ -3,9 +3,10 @@
 ruamel.yaml's round-trip mode keeps comments and key order. What changes: plan.year; the year
 in the plan and notice titles; the document number's year, with its sequence number cleared
 (the key becomes empty, a comment shows the new year's form); the notice's dates cleared
-(check warns until they are filled); item due dates moved by the same number of years. Items,
-ids, leaders, offices and the roster reference stay. Body text is never changed: every line
-that still names the old year is listed for the secretary to review.
+(check warns until they are filled); item due dates moved by the same number of years; items
+without an id get a stable one (plangen.ids). Items, ids, leaders, offices and the roster
+reference stay. Body text is never changed: every line that still names the old year is listed
+for the secretary to review.
 """
 
 from __future__ import annotations
@@ -50,6 +51,19 @@ def _items(plan: Any) -> list[Any]:
     return out
 
 
+def _give_ids(items: list[Any]) -> None:
+    """Items without an id get a stable one (plangen.ids), first key, so next year's diff
+    matches them exactly."""
+    from plangen.ids import stable_id
+
+    taken = {str(i["id"]) for i in items if i.get("id")}
+    for item in items:
+        if not item.get("id"):
+            if "id" in item:
+                del item["id"]
+            item.insert(0, "id", stable_id(str(item.get("title", "")), taken))
+
+
 def roll(text: str, new_year: int) -> tuple[str, int]:
     """The new plan's YAML text and the old year."""
     y = _yaml()
@@ -72,6 +86,7 @@ def roll(text: str, new_year: int) -> tuple[str, int]:
             if key in notice:
                 notice[key] = None
                 notice.yaml_add_eol_comment("待填写", key)
+    _give_ids(_items(plan))
     for item in _items(plan):
         due = item.get("due")
         if isinstance(due, dt.date):
