@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from plangen.check import load_view  # noqa: E402
+from plangen.view import load_view  # noqa: E402
 from plangen.fonts import load_profile  # noqa: E402
 
 PLANS = REPO / "plans"

@@ -35,7 +35,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plangen import __version__
+from plangen import formats as fmts
 from plangen.errors import display_path, PlangenError
+from plangen.names import ROSTER_SUFFIX
 from plangen.outio import TEMP_PREFIX, atomic_write, ensure_inside
 
 if TYPE_CHECKING:  # imported lazily: they pull in pydantic
@@ -47,7 +49,6 @@ INDEX = "index.html"
 CACHE_DIR = ".plangen-cache"
 STATE = "state.json"
 LOCK = ".plangen.lock"
-ROSTER_SUFFIX = ".roster.yaml"
 TEMP_MAX_AGE = 60.0
 PACKAGE = Path(__file__).resolve().parent
 
@@ -186,13 +187,14 @@ class Job:
 
 def run_job(job: Job) -> dict[str, bytes]:
     """Render one job → {path relative to output/<plan>/: bytes}. Runs in a worker process."""
-    from plangen.check import load_view
+    from plangen.view import load_view
 
     view = load_view(Path(job.plan))
     if job.kind == "document":
         from plangen.render import render_document
 
-        return {f"{view.name}.{job.fmt}": render_document(view, job.fmt, fonts=job.fonts)}
+        rel = fmts.rel_path(view.name, fmts.get("document", job.fmt))
+        return {str(rel): render_document(view, job.fmt, fonts=job.fonts)}
     from plangen.fonts import load_profile
     from plangen.sheets import SheetSpec, render_sheets
 
@@ -200,9 +202,6 @@ def run_job(job: Job) -> dict[str, bytes]:
     return render_sheets(view, specs, job.formats, load_profile(job.fonts))
 
 
-# Estimated seconds per job on the 2-core benchmark machine (measured on 云溪): sheets cost by
-# their rows, the overall sheet by its items × offices matrix; the share of each format.
-FORMAT_SHARE = {"xlsx": 0.1, "docx": 0.25, "pdf": 0.65}
 BATCH_SECONDS = 1.0  # a batch of sheets is split so that no batch is much longer than this
 
 
@@ -230,26 +229,18 @@ def _jobs_for(result: CheckResult, formats: Sequence[str], fonts: str | None) ->
     plan = str(result.path)
     view = build_view(result)
     items = len(view.plan.items)
-    cost = {"docx": 0.05 + 0.002 * items, "pdf": 0.25 + 0.012 * items}
-    jobs = [Job(plan, "document", fmt, fonts=fonts, cost=cost[fmt]) for fmt in ("docx", "pdf") if fmt in formats]
-    sheet_formats = tuple(f for f in ("xlsx", "docx", "pdf") if f in formats)
+    jobs = [Job(plan, "document", f.name, fonts=fonts, cost=f.cost(items))
+            for f in fmts.selected("document", formats)]
+    sheet_formats = fmts.selected("sheet", formats)
     if sheet_formats:
-        from plangen.sheets import list_sheets
+        from plangen.sheets import list_sheets, sheet_weight
 
-        share = sum(FORMAT_SHARE[f] for f in sheet_formats)
-        offices = {o.name: len(o.rows) for o in view.plan.offices}
-        leaders = {x.name: len(x.items) for x in view.plan.leaders}
         specs = list_sheets(view)
-        weights = []
-        for sp in specs:
-            if sp.kind == "overall":
-                w = 0.15 + 0.02 * items + 0.0023 * items * len(offices)
-            else:
-                w = 0.09 + 0.025 * (offices if sp.kind == "office" else leaders).get(sp.name, 1)
-            weights.append(w * share)
+        weights = [sum(f.cost(sheet_weight(view, sp)) for f in sheet_formats) for sp in specs]
         for r in batches(weights, BATCH_SECONDS):
             jobs.append(Job(plan, "sheets", sheets=tuple((specs[i].kind, specs[i].name, specs[i].stem) for i in r),
-                            formats=sheet_formats, fonts=fonts, cost=sum(weights[i] for i in r)))
+                            formats=tuple(f.name for f in sheet_formats), fonts=fonts,
+                            cost=sum(weights[i] for i in r)))
     return jobs
 
 
@@ -403,7 +394,7 @@ def _build(inputs: Sequence[Path], outdir: Path, njobs: int, formats: tuple[str,
     state = State(outdir / CACHE_DIR / STATE)
     # the manifest lists file hashes, not its format version: a manifest of another layout is
     # still read, and any plan whose key differs is simply rebuilt
-    common = {"fonts": _font_digest(fonts, state, need_files="pdf" in formats), "code": _tree_digest(PACKAGE, state),
+    common = {"fonts": _font_digest(fonts, state, need_files=fmts.needs_font_files(formats)), "code": _tree_digest(PACKAGE, state),
               "version": __version__, "formats": list(formats), "cache": CACHE_VERSION}
     template_digests: dict[Path, list[str]] = {}
 

@@ -25,62 +25,12 @@ from pydantic import BaseModel, ValidationError
 from plangen.errors import display_path, PlangenError, Pos, Problems, problems_json
 from plangen.loading import Loaded, PathT, load_yaml
 from plangen.model import MAX_PARAGRAPH_CHARS, PlanFile, Roster
+from plangen.names import RosterIndex, did_you_mean, is_roster_path
 
-ROSTER_SUFFIX = ".roster.yaml"
 DOC_NUMBER_RE = re.compile(r"^(?P<prefix>[^〔〕]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
-
-
-def is_roster_path(path: Path) -> bool:
-    return path.name.endswith(ROSTER_SUFFIX)
-
-
-# --------------------------------------------------------------------------- roster index
-
-
-@dataclass
-class RosterIndex:
-    """Names as written → canonical roster names, for offices and leaders."""
-
-    bureau: str
-    offices: list[str] = field(default_factory=list)  # canonical, roster order
-    leaders: list[str] = field(default_factory=list)
-    office_names: dict[str, str] = field(default_factory=dict)  # spelling → canonical
-    leader_names: dict[str, str] = field(default_factory=dict)
-    leader_posts: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_roster(cls, roster: Roster) -> RosterIndex:
-        idx = cls(bureau=roster.bureau)
-        for entry in roster.offices:
-            name, aliases = (entry, []) if isinstance(entry, str) else (entry.name, entry.aliases)
-            idx.offices.append(name)
-            for spelling in (name, *aliases):
-                idx.office_names.setdefault(spelling, name)
-        for entry in roster.leaders:
-            if isinstance(entry, str):
-                name, aliases, post = entry, [], None
-            else:
-                name, aliases, post = entry.name, entry.aliases, entry.post
-            idx.leaders.append(name)
-            if post:
-                idx.leader_posts[name] = post
-            for spelling in (name, *aliases):
-                idx.leader_names.setdefault(spelling, name)
-        return idx
-
-    def office(self, name: str) -> str | None:
-        return self.office_names.get(name)
-
-    def leader(self, name: str) -> str | None:
-        return self.leader_names.get(name)
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return f"是否为“{match[0]}”？" if match else ""
 
 
 # --------------------------------------------------------------------------- results
@@ -561,28 +511,6 @@ def _roster_result(rpath: Path) -> CheckResult:
     if key not in _roster_cache:
         _roster_cache[key] = check_file(rpath)
     return _roster_cache[key]
-
-
-def load_checked(path: Path) -> CheckResult:
-    """check_file, raising PlangenError (all problems, Chinese) when there are errors."""
-    result = check_file(path)
-    if result.kind != "plan":
-        raise PlangenError(f"{display_path(path)} 是名册文件，不是计划文件",
-                           exit_code=1)
-    if not result.ok or result.plan is None:
-        raise PlangenError(
-            f"{display_path(path)}：发现 {len(result.problems.errors)} 个错误，请先修正（可用 plangen check 查看）",
-            result.problems.sorted(),
-        )
-    return result
-
-
-def load_view(path: Path):  # type: ignore[no-untyped-def]
-    """A checked plan file → its layout view (plangen.view.DocumentView)."""
-    from plangen.view import build_view
-
-    result = load_checked(path)
-    return build_view(result)
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:

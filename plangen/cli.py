@@ -18,19 +18,18 @@ from typing import Any
 import click
 
 from plangen import __version__
+from plangen import formats as fmts
+from plangen.formats import Target
 from plangen.errors import PlangenError
 
-FORMATS_HELP = "逗号分隔的格式：docx,pdf（render）；xlsx,docx,pdf（sheets、build）"
 
 
-def _formats(value: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
-    if not value:
-        return allowed
-    wanted = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    bad = [f for f in wanted if f not in allowed]
-    if bad:
-        raise click.BadParameter(f"不支持的格式 {'、'.join(bad)}，可选：{','.join(allowed)}")
-    return wanted
+def _formats(value: str | None, *targets: Target) -> tuple[str, ...]:
+    """--formats → format names of plangen.formats for these targets (defaults when not given)."""
+    try:
+        return fmts.parse(value, targets)
+    except fmts.UnknownFormat as e:
+        raise click.BadParameter(str(e)) from None
 
 
 def _run(fn: Callable[[], int | None]) -> None:
@@ -101,10 +100,10 @@ def _common_render_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def render(plan: Path, formats: str | None, template: str | None, pdfa: bool, fonts: str | None,
            outdir: Path) -> None:
     """生成印发通知 + 工作要点（DOCX、PDF）。"""
-    fmts = _formats(formats, ("docx", "pdf"))
+    chosen = _formats(formats, "document")
     from plangen.render import run_render
 
-    _run(lambda: run_render(plan, formats=fmts, template=template, fonts=fonts, outdir=outdir,
+    _run(lambda: run_render(plan, formats=chosen, template=template, fonts=fonts, outdir=outdir,
                             pdfa=pdfa))
 
 
@@ -117,10 +116,10 @@ def render(plan: Path, formats: str | None, template: str | None, pdfa: bool, fo
 def sheets(plan: Path, offices: tuple[str, ...], leaders: tuple[str, ...], formats: str | None,
            fonts: str | None, outdir: Path) -> None:
     """生成任务分解表：每个股室、每位分管领导、总表。"""
-    fmts = _formats(formats, ("xlsx", "docx", "pdf"))
+    chosen = _formats(formats, "sheet")
     from plangen.sheets import run_sheets
 
-    _run(lambda: run_sheets(plan, offices=offices, leaders=leaders, formats=fmts, fonts=fonts,
+    _run(lambda: run_sheets(plan, offices=offices, leaders=leaders, formats=chosen, fonts=fonts,
                             outdir=outdir))
 
 
@@ -138,10 +137,10 @@ def sheets(plan: Path, offices: tuple[str, ...], leaders: tuple[str, ...], forma
 def build(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, formats: str | None,
           fonts: str | None, force: bool, prune: bool, wait: bool, as_json: bool) -> None:
     """构建归档：plans/ 下所有计划 → output/，只重建有变化的部分。"""
-    fmts = _formats(formats, ("docx", "pdf", "xlsx"))
+    chosen = _formats(formats, *fmts.TARGETS)
     from plangen.build import run_build
 
-    _run(lambda: run_build(inputs or (Path("plans"),), outdir=outdir, jobs=jobs, formats=fmts,
+    _run(lambda: run_build(inputs or (Path("plans"),), outdir=outdir, jobs=jobs, formats=chosen,
                            fonts=fonts, force=force, prune=prune, wait=wait, as_json=as_json))
 
 

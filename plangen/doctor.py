@@ -12,7 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from plangen.check import check_file, display_path, is_roster_path
+from plangen.errors import display_path
+from plangen.loading import load_yaml
+from plangen.names import is_roster_path
 from plangen.fonts import FontProfile, load_profile
 
 
@@ -47,8 +49,7 @@ def undrawable(plans_dir: Path, profile: FontProfile) -> list[str]:
     for f in sorted(plans_dir.glob("*.yaml")) if plans_dir.is_dir() else []:
         if is_roster_path(f):
             continue
-        result = check_file(f)
-        loaded = result.loaded
+        loaded = load_yaml(f)
         if not loaded.text:
             continue
         seen: set[str] = set()

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plangen.check import RosterIndex, check_file, did_you_mean, display_path
+from plangen.errors import display_path
+from plangen.names import did_you_mean
 from plangen.errors import PlangenError
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -589,10 +590,9 @@ def import_file(source: Path, roster: Path | None = None) -> tuple[dict[str, Any
     offices = list(dict.fromkeys(n for it in items for n in it.get("offices", [])))
     info: dict[str, Any] = {"leaders": leaders, "offices": offices, "unknown": [], "aliases": []}
     if roster is not None:
-        r = check_file(roster)
-        if r.roster is None:
-            raise PlangenError(f"名册 {display_path(roster)} 有错误，请先用 plangen check 检查。", r.problems.sorted())
-        idx = RosterIndex.from_roster(r.roster)
+        from plangen.view import load_roster
+
+        idx = load_roster(roster)
         for it in items:
             for key, lookup, names in (("offices", idx.office, idx.offices), ("leaders", idx.leader, idx.leaders)):
                 for name in it.get(key, []):
@@ -636,8 +636,11 @@ def run_import(source: Path, *, out: Path | None, roster: Path | None) -> int:
     report.notes.extend(info["unknown"])
     sys.stdout.write(report.format(counts) + "\n")
     sys.stdout.write(f"已写出 {display_path(out)}" + (f" 和 {display_path(new_roster)}" if new_roster else "") + "\n")
-    result = check_file(out)
-    if not result.ok:
-        sys.stdout.write("导入的文件还有问题，请修正：\n" + "\n".join(p.format() for p in result.problems.errors) + "\n")
+    from plangen.view import load_checked
+
+    try:
+        load_checked(out)
+    except PlangenError as e:
+        sys.stdout.write("导入的文件还有问题，请修正：\n" + "\n".join(p.format() for p in e.problems if p.severity == "error") + "\n")
         return 1
     return 0

@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from plangen.check import check_file, display_path
+from plangen.errors import display_path
+from plangen.view import load_checked
 from plangen.errors import PlangenError
 
 _KEYS_CHANGED = ("year:", "title:", "number:", "date:", "printed_on:", "due:")
@@ -112,9 +113,10 @@ def run_new(source: Path, *, year: int, out: Path | None) -> int:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise PlangenError(f"无法读取 {source}：{e}") from None
-    first = check_file(source)
-    if not first.ok:
-        raise PlangenError(f"{display_path(source)} 有错误，请先修正（plangen check）。", first.problems.sorted())
+    try:
+        load_checked(source)
+    except PlangenError as e:
+        raise PlangenError(f"{display_path(source)} 有错误，请先修正（plangen check）。", e.problems) from None
     new_text, old = roll(text, year)
     if year == old:
         raise PlangenError(f"新年度 {year} 与原计划年度相同。")
@@ -129,8 +131,9 @@ def run_new(source: Path, *, year: int, out: Path | None) -> int:
         sys.stdout.write(f"以下正文仍写着 {old} 年，请逐条核对（未自动修改）：\n")
         for no, excerpt in lines:
             sys.stdout.write(f"  {display_path(out)}:{no}: {excerpt}\n")
-    result = check_file(out)
-    if not result.ok:
-        sys.stdout.write("\n".join(p.format() for p in result.problems.errors) + "\n")
+    try:
+        load_checked(out)
+    except PlangenError as e:
+        sys.stdout.write("\n".join(p.format() for p in e.problems if p.severity == "error") + "\n")
         return 1
     return 0

@@ -18,7 +18,8 @@ from plangen.dates import due_date as _due_date
 from plangen.model import Item, Notice, Plan, PlanFile, ProgressSettings
 
 if TYPE_CHECKING:
-    from plangen.check import CheckResult, RosterIndex
+    from plangen.check import CheckResult
+    from plangen.names import RosterIndex
 
 # GB/T 9704: a 156 mm measure holds 28 body characters (3号) and 20 title characters (2号).
 BODY_CHARS_PER_LINE = 28
@@ -595,3 +596,42 @@ def build_view(result: CheckResult) -> DocumentView:
         aliases={**index.office_names, **index.leader_names} if index else {},
         progress=result.roster.progress if result.roster is not None else ProgressSettings(),
     )
+
+
+# --------------------------------------------------------------------------- the view's loader
+# Every stage that needs a plan (render, sheets, build jobs, importer, rollover, doctor, and
+# later serve, progress, diff) gets it here: checked, with every problem in one PlangenError.
+
+
+def load_checked(path: Path) -> CheckResult:
+    """Check `path` (a plan file); a PlangenError carrying every problem when it has errors."""
+    from plangen.check import check_file
+    from plangen.errors import PlangenError, display_path
+
+    result = check_file(path)
+    if result.kind != "plan":
+        raise PlangenError(f"{display_path(path)} 是名册文件，不是计划文件", exit_code=1)
+    if not result.ok or result.plan is None:
+        raise PlangenError(
+            f"{display_path(path)}：发现 {len(result.problems.errors)} 个错误，请先修正（可用 plangen check 查看）",
+            result.problems.sorted(),
+        )
+    return result
+
+
+def load_view(path: Path) -> DocumentView:
+    """A plan file → its layout view, or a PlangenError carrying every problem."""
+    return build_view(load_checked(path))
+
+
+def load_roster(path: Path) -> RosterIndex:
+    """A roster file → its index of names, or a PlangenError carrying every problem."""
+    from plangen.check import check_file
+    from plangen.errors import PlangenError, display_path
+    from plangen.names import RosterIndex
+
+    result = check_file(path)
+    if result.roster is None:
+        raise PlangenError(f"名册 {display_path(path)} 有错误，请先用 plangen check 检查。",
+                           result.problems.sorted())
+    return RosterIndex.from_roster(result.roster)

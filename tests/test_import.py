@@ -15,12 +15,13 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from plangen.check import check_file, load_view
+from plangen.check import check_file
+from plangen.view import load_view
 from plangen.fonts import load_profile
 from plangen.importer import _all_items, alias_suggestions, import_file
 
 REPO = Path(__file__).resolve().parents[1]
-LEGACY = REPO.parent / "shared" / "legacy-plans"
+LEGACY = REPO / "tests" / "data" / "legacy"
 ROSTER = REPO / "plans" / "yunxi.roster.yaml"
 
 

@@ -15,7 +15,7 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 
-from plangen.check import load_view
+from plangen.view import load_view
 from plangen.fonts import load_profile
 from plangen.render.docx import render_docx
 

@@ -15,7 +15,7 @@ import pdfplumber
 import pypdf
 import pytest
 
-from plangen.check import load_view
+from plangen.view import load_view
 from plangen.fonts import load_profile
 from plangen.render.pdf import render_pdf
 

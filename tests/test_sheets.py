@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 
-from plangen.check import load_view
+from plangen.view import load_view
 from plangen.errors import PlangenError
 from plangen.fonts import load_profile
 from plangen.sheets import NO_OFFICES_NOTE, list_sheets, render_sheets

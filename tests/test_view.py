@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from plangen.check import load_view
+from plangen.view import load_view
 from plangen.view import balanced_lines, chinese_numeral, gongwen_date, text_width
 
 REPO = Path(__file__).resolve().parents[1]
-LEGACY = REPO.parent / "shared" / "legacy-plans" / "yunxi-2024.txt"
+LEGACY = REPO / "tests" / "data" / "legacy" / "yunxi-2024.txt"
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
-"""`plangen render`: the notice + plan as DOCX and PDF, from the layout view.
+"""`plangen render`: the notice + plan in each document format of plangen.formats.
 
-Each format is its own module (docx.py, pdf.py) imported only when asked for, so a DOCX-only
-render never imports WeasyPrint. Both take the same DocumentView and return bytes; only
-plangen.outio writes them.
+Each format's module is imported only when asked for, so a DOCX-only render never imports
+WeasyPrint. Every renderer takes the same DocumentView and returns bytes; only plangen.outio
+writes them, at the path plangen.formats decides.
 """
 
 from __future__ import annotations
@@ -11,13 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from plangen.check import display_path, load_view
+from plangen import formats as fmts
+from plangen.errors import display_path
 from plangen.outio import atomic_write
-
-
-def document_paths(name: str, outdir: Path) -> dict[str, Path]:
-    """Where the notice+plan documents of plan `name` go: output/<plan>/<plan>.<ext>."""
-    return {fmt: outdir / name / f"{name}.{fmt}" for fmt in ("docx", "pdf")}
 
 
 def render_document(view, fmt: str, *, template: str | None = None, fonts: str | None = None,
@@ -25,24 +21,18 @@ def render_document(view, fmt: str, *, template: str | None = None, fonts: str |
     """One format of the notice+plan document as bytes."""
     from plangen.fonts import load_profile
 
-    profile = load_profile(fonts)
-    if fmt == "docx":
-        from plangen.render.docx import render_docx
-
-        return render_docx(view, template=template, profile=profile)
-    if fmt == "pdf":
-        from plangen.render.pdf import render_pdf
-
-        return render_pdf(view, template=template, profile=profile, pdfa=pdfa)
-    raise ValueError(fmt)
+    render = fmts.get("document", fmt).load()
+    return render(view, template=template, profile=load_profile(fonts), pdfa=pdfa)  # type: ignore[no-any-return]
 
 
 def run_render(plan: Path, *, formats: Sequence[str], template: str | None, fonts: str | None,
                outdir: Path, pdfa: bool = False) -> int:
+    from plangen.view import load_view
+
     view = load_view(plan)
-    paths = document_paths(view.name, outdir)
-    for fmt in formats:
-        data = render_document(view, fmt, template=template, fonts=fonts, pdfa=pdfa)
-        atomic_write(paths[fmt], data, outdir)
-        sys.stdout.write(f"已生成 {display_path(paths[fmt])}\n")
+    for f in fmts.selected("document", formats):
+        data = render_document(view, f.name, template=template, fonts=fonts, pdfa=pdfa)
+        path = fmts.dest_path(outdir, view.name, f)
+        atomic_write(path, data, outdir)
+        sys.stdout.write(f"已生成 {display_path(path)}\n")
     return 0

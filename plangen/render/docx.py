@@ -234,7 +234,10 @@ def _imprint(doc: Any, n: NoticeView) -> None:
         p.add_run(f"\t{n.printed_by}\t{n.printed_on}")
 
 
-def render_docx(view: DocumentView, *, template: str | None = None, profile: FontProfile) -> bytes:
+def render_docx(view: DocumentView, *, template: str | None = None, profile: FontProfile,
+                pdfa: bool = False) -> bytes:
+    """The notice + plan as DOCX bytes (`pdfa` is part of the document renderers' common
+    signature, see plangen.formats; it means nothing for a DOCX)."""
     path = resolve_template(template or view.template, ".docx", plan_dir=view.source.parent)
     tpl = DocxTemplate(str(path))
     doc = tpl.get_docx()

@@ -125,3 +125,8 @@ def render_sheet_docx(sheet: Sheet, profile) -> bytes:  # type: ignore[no-untype
     buf = io.BytesIO()
     doc.save(buf)
     return normalize_zip(buf.getvalue())
+
+
+def render_docx_batch(view, sheets, profile) -> list[bytes]:  # type: ignore[no-untyped-def]
+    """The sheet renderers' common signature (plangen.formats): one document per sheet."""
+    return [render_sheet_docx(sh, profile) for sh in sheets]

@@ -141,3 +141,8 @@ def _matrix(wb, sheet: Sheet, font_name: str, head_name: str) -> None:  # type: 
     chart.width = 18
     wl.add_chart(chart, "E2")
     _setup(wl, "1:1", landscape=False)
+
+
+def render_xlsx_batch(view, sheets, profile) -> list[bytes]:  # type: ignore[no-untyped-def]
+    """The sheet renderers' common signature (plangen.formats): one workbook per sheet."""
+    return [render_xlsx(sh, profile) for sh in sheets]
