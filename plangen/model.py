@@ -58,6 +58,9 @@ class Item(_Strict):
     offices: list[Name] = Field(
         default_factory=list, description="责任股室：第一个为牵头股室，其余为配合股室"
     )
+    joint: bool = Field(
+        False, description="共同负责：offices 中各单位同为责任单位，不分牵头和配合（“责任单位：X、Y”）"
+    )
     due: Due | None = Field(None, description="完成时限：日期，或“全年”“长期”“6月底前”等")
     targets: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
         default_factory=list, description="量化目标"
@@ -175,6 +178,9 @@ class Roster(_Strict):
     """A bureau's roster: `plans/<bureau>.roster.yaml`, shared by its plans across years."""
 
     bureau: Name = Field(description="单位名称")
+    office_word: Literal["股室", "科室", "处室", "单位"] = Field(
+        "股室", description="本单位对内设机构的称呼：县局“股室”，市局“科室”，省厅“处室”，或“单位”"
+    )
     leaders: list[Leader | Name] = Field(default_factory=list)
     offices: list[Office | Name] = Field(default_factory=list)
     progress: ProgressSettings = Field(default_factory=ProgressSettings,  # type: ignore[arg-type]

@@ -1,0 +1,168 @@
+"""The plan body: sections 一、, subsections （一）, items 1. / 1、, sub-items （1） / ①, and the
+responsibility notes that end an item or stand on a line of their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from plangen.importer.notes import Note, note_line, split_notes
+from plangen.importer.text import Line, marker
+
+
+@dataclass
+class ItemDraft:
+    number: int
+    line: int
+    parts: list[str] = field(default_factory=list)  # first entry: the item line
+    subitems: list[list[str]] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # notes on lines of their own
+
+
+@dataclass
+class _State:
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    items: list[ItemDraft] | None = None  # where the next item goes
+    text: list[str] | None = None  # where running text goes
+    next_item: int = 1
+    last: ItemDraft | None = None
+    total: int = 0
+
+
+class BodyMixin:
+    report: Any
+    words: Any
+    restarts: int
+    block: bool = False
+
+    def _body(self, lines: list[Line]) -> list[dict[str, Any]]:
+        st = _State()
+        for ln in lines:
+            if not self._heading(st, ln) and not self._numbered(st, ln):
+                self._running(st, ln)
+        self.block = _block_style(st.sections)
+        out = []
+        for sec in st.sections:
+            entry: dict[str, Any] = {"title": sec["title"]}
+            if sec["_text"]:
+                entry["text"] = "".join(sec["_text"])
+            items = [self._item(d) for d in sec["_items"]]
+            if items:
+                entry["items"] = items
+            subs = []
+            for s in sec["_subs"]:
+                sub: dict[str, Any] = {"title": s["title"]}
+                if s["_text"]:
+                    sub["text"] = "".join(s["_text"])
+                sub["items"] = [self._item(d) for d in s["_items"]]
+                subs.append(sub)
+            if subs:
+                entry["subsections"] = subs
+            if not items and not subs and not sec["_text"]:
+                self.report.notes.append(f"部分“{sec['title']}”下面没有内容（检查时会报“空的部分”，请补写或删除）")
+            out.append(entry)
+        return out
+
+    def _heading(self, st: _State, ln: Line) -> bool:
+        mk = marker(ln.text)
+        if mk is None or mk[0] not in ("section", "subsection"):
+            return False
+        kind, n, end = mk
+        title = ln.text[end:].strip().rstrip("。")
+        if kind == "section":
+            if ln.inline and n != len(st.sections) + 1:
+                return False
+            sec: dict[str, Any] = {"title": title, "_text": [], "_items": [], "_subs": []}
+            st.sections.append(sec)
+            st.items, st.text = sec["_items"], sec["_text"]
+        else:
+            if not st.sections or (ln.inline and n != len(st.sections[-1]["_subs"]) + 1):
+                return False
+            sub: dict[str, Any] = {"title": title, "_text": [], "_items": []}
+            st.sections[-1]["_subs"].append(sub)
+            st.items, st.text = sub["_items"], sub["_text"]
+        st.last = None
+        return True
+
+    def _numbered(self, st: _State, ln: Line) -> bool:
+        mk = marker(ln.text)
+        if mk is None or not st.sections:
+            return False
+        kind, n, end = mk
+        if kind == "item" and st.items is not None and (
+                n == st.next_item or (n == 1 and not st.items)):
+            if n == 1 and st.total:
+                self.restarts += 1
+            st.last = ItemDraft(n, ln.no, [ln.text[end:]])
+            st.items.append(st.last)
+            st.next_item, st.total = n + 1, st.total + 1
+            return True
+        if kind == "subitem" and st.last is not None and n == len(st.last.subitems) + 1:
+            st.last.subitems.append([ln.text[end:]])
+            return True
+        return False
+
+    def _running(self, st: _State, ln: Line) -> None:
+        if st.last is not None:
+            note = note_line(ln.text)
+            if note is not None:
+                st.last.notes.append(note)
+            else:
+                (st.last.subitems[-1] if st.last.subitems else st.last.parts).append(ln.text)
+        elif st.text is not None:
+            st.text.append(ln.text)
+        else:
+            self.report.unplaced.append((ln.no, ln.text))
+
+    def _item(self, d: ItemDraft) -> dict[str, Any]:
+        note = Note()
+        if self.block and len(d.parts) > 1:
+            title = d.parts[0].rstrip("。")
+            text, note = split_notes("".join(d.parts[1:]))
+            if not text.strip():
+                title, n2 = split_notes(title)
+                note.merge(n2)
+        else:
+            whole, note = split_notes("".join(d.parts))
+            title, _, text = whole.partition("。")
+        subs = []
+        for k, sub in enumerate(d.subitems):
+            whole = "".join(sub)
+            if k == len(d.subitems) - 1:
+                whole, n3 = split_notes(whole)
+                note.merge(n3)
+            if "。" in whole[:-1]:
+                st, stext = whole.split("。", 1)
+                subs.append({"title": st, "text": stext})
+            else:
+                subs.append({"text": whole})
+        for n in d.notes:
+            note.merge(n)
+        self.words.update(note.words)
+        item: dict[str, Any] = {"title": title.strip().rstrip("。") or f"第{d.number}项"}
+        if text.strip():
+            item["text"] = text.strip()
+        item.update(note.fields())
+        if subs:
+            item["subitems"] = subs
+        return item
+
+
+def _block_style(sections: list[dict[str, Any]]) -> bool:
+    """六安 style: the item line is one short sentence and the text follows on its own lines."""
+    drafts = [d for s in sections for d in s["_items"]] + \
+             [d for s in sections for sub in s["_subs"] for d in sub["_items"]]
+    if not drafts:
+        return False
+    short = sum(1 for d in drafts if len(d.parts) > 1 and len(d.parts[0]) <= 40
+                and d.parts[0].rstrip("。").count("。") == 0 and d.parts[0].endswith("。"))
+    return short >= max(1, len(drafts) * 0.6)
+
+
+def all_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for s in plan["sections"]:
+        out.extend(s.get("items", []))
+        for sub in s.get("subsections", []):
+            out.extend(sub.get("items", []))
+    return out

@@ -1,0 +1,217 @@
+"""Line-level text work: spaces and punctuation, numbering markers, site debris, and cutting a
+one-line web copy back into logical lines.
+
+Every pattern here is bounded or made of literal alternatives; loops scan each character a
+fixed number of times, so the cost is linear in the input (issue 18).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plangen.importer.notes import LABEL_RE, protect_note_spaces
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CN_NUM = "一二三四五六七八九十"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+BLANKS = " \t\u3000\xa0"
+CJK_RANGES = ((0x3000, 0x303F), (0x3400, 0x9FFF), (0xFF00, 0xFFEF))
+CJK_EXTRA = "“”‘’《》【】"
+TITLE_WORDS = ("工作要点", "工作计划", "工作安排", "重点工作", "工作思路", "要点", "计划", "安排")
+PUBLIC_NOTE_RE = re.compile(r"^[（(][ \t]?此件(?:主动|依申请|不予)?公开[ \t]?[）)]$")
+
+
+@dataclass
+class Line:
+    no: int
+    text: str
+    raw: str = ""  # as read (its spaces separate the issuers of a 六安-style title line)
+    inline: bool = False  # cut out of a longer physical line (a one-line web copy)
+
+
+def is_cjk(ch: str) -> bool:
+    if not ch:
+        return False
+    o = ord(ch)
+    return any(a <= o <= b for a, b in CJK_RANGES) or ch in CJK_EXTRA
+
+
+def cn_int(s: str) -> int:
+    """一…九十九 → int (0 when not a numeral)."""
+    if not s or any(c not in CN_DIGITS for c in s):
+        return 0
+    if len(s) == 1:
+        return CN_DIGITS[s]
+    if len(s) == 2 and s[0] == "十":
+        return 10 + CN_DIGITS[s[1]]
+    if len(s) == 2 and s[1] == "十":
+        return CN_DIGITS[s[0]] * 10
+    if len(s) == 3 and s[1] == "十":
+        return CN_DIGITS[s[0]] * 10 + CN_DIGITS[s[2]]
+    return 0
+
+
+# Numbering markers: bounded, no adjacent overlapping quantifiers.
+SECTION_M = re.compile(rf"([{CN_NUM}]{{1,3}})[ \t]?[、，,.．][ \t]?(?=\S)")
+SUBSECTION_M = re.compile(rf"[（(][ \t]?([{CN_NUM}]{{1,3}})[ \t]?[）)][ \t]?(?=\S)")
+ITEM_M = re.compile(r"(\d{1,3})[ \t]?[.．、](?![ \t]?\d)[ \t]?(?=\S)")
+SUBITEM_M = re.compile(rf"(?:[（(][ \t]?(\d{{1,2}})[ \t]?[）)]|([{CIRCLED}]))[ \t]?(?=\S)")
+
+
+def marker(text: str, pos: int = 0) -> tuple[str, int, int] | None:
+    """(kind, number, end of the marker) for a numbering marker at `pos`, else None."""
+    for kind, rx in (("section", SECTION_M), ("subsection", SUBSECTION_M), ("item", ITEM_M), ("subitem", SUBITEM_M)):
+        m = rx.match(text, pos)
+        if m is None:
+            continue
+        if kind in ("section", "subsection"):
+            n = cn_int(m.group(1))
+            if not n:
+                continue
+        elif kind == "subitem" and m.group(2):
+            n = CIRCLED.index(m.group(2)) + 1
+        else:
+            n = int(m.group(1))
+        return kind, n, m.end()
+    return None
+
+
+_WIDE = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
+
+
+def normalise(text: str) -> str:
+    """Drop extraction spaces next to Chinese text; half-width punctuation next to Chinese
+    characters becomes full-width (the 公文 way); Latin words keep their spaces. Blanks between
+    names inside a responsibility note become 、 (they separate the names)."""
+    text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\ufeff", "").strip()
+    text = protect_note_spaces(text)
+    chars = list(text)
+    n = len(chars)
+    for i, ch in enumerate(chars):
+        if ch in "(),;:?!" and (is_cjk(chars[i - 1] if i else "") or is_cjk(chars[i + 1] if i + 1 < n else "")):
+            chars[i] = ch.translate(_WIDE)
+    out: list[str] = []
+    i = 0
+    while i < n:
+        ch = chars[i]
+        if ch in " \t":
+            j = i
+            while j < n and chars[j] in " \t":
+                j += 1
+            before = out[-1] if out else ""
+            after = chars[j] if j < n else ""
+            if (is_cjk(before) and (is_cjk(after) or after.isalnum())) or (before.isalnum() and is_cjk(after)):
+                pass  # debris of extraction
+            else:
+                out.append(" ")
+            i = j
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out).strip()
+
+
+# ------------------------------------------------------------------ debris
+
+PAGE_NO_RE = re.compile(r"[-—–－_ ]{0,8}\d{1,3}[-—–－_ ]{0,8}")
+PAGE_OF_RE = re.compile(r"第 ?\d{1,4} ?页(?:[ /，,]{0,3}共 ?\d{1,4} ?页)?")
+SITE_RE = re.compile(r"公网安备|ICP备|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话")
+META_RE = re.compile(
+    r"【?(?:发布时间|发布日期|发文日期|成文日期|来源|信息来源|文章来源|作者|发布人|发布机构|浏览次数|阅读次数|浏览量|"
+    r"点击数|点击量|阅读量|字号|字体|打印|关闭|分享到|索引号|组配分类|主题分类|文号|名称|责任编辑|编辑|时间|导语|"
+    r"上一篇|下一篇|【制定机关|【公布日期|【施行日期|【效力等级|【时效性|【主题分类|【字)[】]?[：: \t]")
+MENU_WORDS = frozenset((
+    "首页", "政务资讯", "信息公开", "办事服务", "互动交流", "招生考试", "智能问答", "网站首页", "返回顶部", "打印本页",
+    "关闭窗口", "登录", "注册", "海报", "侵权投诉", "投诉", "举报", "分享", "收藏", "点赞", "评论", "纠错", "打印",
+    "关闭", "返回", "扫一扫", "手机版", "微信", "微博", "复制链接", "下载", "立即下载", "免费下载", "VIP专免", "VIP",
+    "会员", "开通会员", "阅读全文", "展开全文", "全文阅读", "编辑", "[编辑]", "[編輯]", "正文", "文章属性", "相关文章",
+    "APP下载", "小字号", "大字号", "中字号", "字体：", "【打印】", "【关闭】",
+))
+TOKEN_RE = re.compile(
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{1,9}\+?|\d{1,6}(?:\.\d{1,3})?[KMG]B|"
+    r"\d{1,5}页|\d{1,9}次|页|次|\d{1,9}人(?:阅读|浏览)|浏览|阅读|\d{1,3}篇")
+
+
+def _token_debris(tok: str) -> bool:
+    return tok in MENU_WORDS or TOKEN_RE.fullmatch(tok) is not None or (tok.startswith("当前位置") and len(tok) < 80)
+
+
+def is_debris(text: str, raw: str = "") -> str:
+    """Why the line is site debris (页码, 网页杂项), or '' when it is text."""
+    if PAGE_NO_RE.fullmatch(text) or PAGE_OF_RE.fullmatch(text):
+        return "页码"
+    if len(text) > 200:
+        return ""
+    if SITE_RE.search(text) or META_RE.match(text) or text.startswith("当前位置"):
+        return "网页杂项"
+    tokens = (raw or text).replace("【", " ").replace("】", " ").split()
+    if tokens and all(_token_debris(t) for t in tokens):
+        return "网页杂项"
+    return ""
+
+
+# ------------------------------------------------------------------ one-line copies
+
+NUMBER_TAIL_RE = re.compile(r"[〔\[［【(（]\d{4}[〕\]］】)）][ \t]?第?\d{1,4}[ \t]?号$")
+DATE_AT_RE = re.compile(r"\d{4}[ \t]?年[ \t]?\d{1,2}[ \t]?月[ \t]?\d{1,2}[ \t]?日")
+SENTENCE_END = "。！？；：:!?;"
+
+
+def _cut_here(raw: str, a: int, b: int, head: bool) -> bool:
+    """Is the blank run raw[a:b] a line break that a web copy lost?"""
+    left, right = raw[max(0, a - 40):a], raw[b:b + 40]
+    if not left or not right:
+        return False
+    if marker(right) is not None or LABEL_RE.match(right) or right.startswith(("（此件", "(此件")):
+        return True
+    last = left[-1]
+    if last in SENTENCE_END:
+        return not (last in "：:" and LABEL_RE.search(left[-8:]))
+    if left.endswith(("文件", "通知", "公开）", "公开)")) or NUMBER_TAIL_RE.search(left):
+        return True
+    m = DATE_AT_RE.match(right)
+    if m and (b + m.end() == len(raw) or raw[b + m.end()] in BLANKS):
+        return True
+    if DATE_AT_RE.search(left[-16:]) and left.endswith("日"):
+        return True
+    return head and left.endswith(TITLE_WORDS)
+
+
+def cut_line(raw: str) -> list[str]:
+    """A physical line → its logical lines. Ordinary lines come back whole; a one-line web copy
+    is cut at the blanks where its line breaks were (before numbering markers, after full stops,
+    around dates, document numbers and titles)."""
+    if not any(c in BLANKS for c in raw.strip()):
+        return [raw]
+    out: list[str] = []
+    start = 0
+    head = True
+    for m in re.finditer(r"[ \t\u3000\xa0]+", raw):
+        a, b = m.span()
+        if a == 0 or b == len(raw):
+            continue
+        if _cut_here(raw, a, b, head and a - start <= 80):
+            piece = raw[start:a]
+            out.append(piece)
+            if marker(piece) is not None and marker(piece)[0] == "section":  # type: ignore[index]
+                head = False
+            start = b
+    out.append(raw[start:])
+    return _split_heading_text(out)
+
+
+def _split_heading_text(pieces: list[str]) -> list[str]:
+    """`一、指导思想 坚持以…。` (a heading that ran into its text) → heading, text."""
+    out = []
+    for p in pieces:
+        mk = marker(p)
+        if mk is not None and mk[0] in ("section", "subsection"):
+            m = re.search(r"[ \t\u3000\xa0]+", p[mk[2]:])
+            if m is not None:
+                cut = mk[2] + m.start()
+                if "。" not in p[:cut] and "。" in p[cut:]:
+                    out += [p[:cut], p[mk[2] + m.end():]]
+                    continue
+        out.append(p)
+    return out
