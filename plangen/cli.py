@@ -93,13 +93,13 @@ def _common_render_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 @main.command()
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option("--formats", default=None, help="docx,pdf（默认两者）")
+@click.option("--formats", default=None, help="docx,pdf,ofd（默认 docx,pdf；ofd 为 GB/T 33190 版式文档）")
 @click.option("--template", default=None, help="模板名（red-header、upward、plain）或路径")
 @click.option("--pdfa", is_flag=True, help="输出 PDF/A-2b（归档用）")
 @_common_render_options
 def render(plan: Path, formats: str | None, template: str | None, pdfa: bool, fonts: str | None,
            outdir: Path) -> None:
-    """生成印发通知 + 工作要点（DOCX、PDF）。"""
+    """生成印发通知 + 工作要点（DOCX、PDF，可选 OFD）。"""
     chosen = _formats(formats, "document")
     from plangen.render import run_render
 

@@ -57,6 +57,9 @@ FORMATS: tuple[Format, ...] = (
            cost_fixed=0.05, cost_per_unit=0.002),
     Format("pdf", "document", "pdf", "plangen.render.pdf:render_pdf", needs_font_files=True,
            cost_fixed=0.25, cost_per_unit=0.012),
+    # Opt-in: read back from the PDF of the same render (plangen.render.pdf keeps the last one).
+    Format("ofd", "document", "ofd", "plangen.ofd:render_ofd", needs_font_files=True,
+           default=False, cost_fixed=0.3, cost_per_unit=0.003),
     Format("xlsx", "sheet", "xlsx", "plangen.sheets.xlsx:render_xlsx_batch", needs_font_files=False,
            cost_per_unit=0.1),
     Format("docx", "sheet", "docx", "plangen.sheets.docx:render_docx_batch", needs_font_files=False,

@@ -75,8 +75,8 @@ def draw_page(ofd: OfdFile, index: int, dpi: float = 60) -> Image.Image:
     img = Image.new("RGB", (round(w * k), round(h * k)), "white")
     d = ImageDraw.Draw(img)
     fonts: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
-    for obj in page.iter("{%s}TextObject" % NS["ofd"], "{%s}PathObject" % NS["ofd"],
-                         "{%s}ImageObject" % NS["ofd"]):
+    ns = NS["ofd"]
+    for obj in page.iter(f"{{{ns}}}TextObject", f"{{{ns}}}PathObject", f"{{{ns}}}ImageObject"):
         bx, by, _, _ = box(obj.get("Boundary"))
         tag = etree.QName(obj).localname
         if tag == "TextObject":
@@ -95,7 +95,7 @@ def draw_page(ofd: OfdFile, index: int, dpi: float = 60) -> Image.Image:
         elif tag == "PathObject":
             _draw_path(d, obj, bx, by, k)
         else:
-            a, b, c, dd, e, f = (float(v) for v in obj.get("CTM").split())
+            a, _b, _c, dd, e, f = (float(v) for v in obj.get("CTM").split())
             pic = Image.open(io.BytesIO(ofd.images[obj.get("ResourceID")])).convert("RGBA")
             size = (max(1, round(abs(a) * k)), max(1, round(abs(dd) * k)))
             pic = pic.resize(size)

@@ -31,7 +31,7 @@ def font_map(info: FontInfo) -> FontMap:
     ps = str(names.getDebugName(6) or info.base_name)
     order = {name: i for i, name in enumerate(font.getGlyphOrder())}
     cmap = {cp: order[g] for cp, g in (font.getBestCmap() or {}).items() if g in order}
-    post = font["post"] if "post" in font else None
+    post = font.get("post")
     fixed = bool(post and post.isFixedPitch)
     serif = any(w in family for w in ("Song", "Serif", "Fang", "Kai", "宋", "仿", "楷"))
     return FontMap(font_name=ps, family=family, cmap=cmap, serif=serif, fixed=fixed)

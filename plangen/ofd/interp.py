@@ -18,8 +18,8 @@ from plangen.ofd.pdfread import (
     ImageItem,
     Matrix,
     PageContent,
-    PdfLayout,
     PathItem,
+    PdfLayout,
     TextItem,
     apply,
     mul,
@@ -41,6 +41,7 @@ class GState:
     line_width: float = 1.0  # user space units
     fill_space: str = "/DeviceGray"
     stroke_space: str = "/DeviceGray"
+    group_alpha: float = 1.0  # alpha of the enclosing transparency group(s), applied to all inside
     # text state (kept across BT/ET, as PDF says)
     font: int | None = None
     font_size: float = 0.0
@@ -139,9 +140,9 @@ class _Run:
         if ext is None:
             return
         if "/ca" in ext:
-            self.gs.fill_alpha = round(float(ext["/ca"]) * 255)
+            self.gs.fill_alpha = round(float(ext["/ca"]) * self.gs.group_alpha * 255)
         if "/CA" in ext:
-            self.gs.stroke_alpha = round(float(ext["/CA"]) * 255)
+            self.gs.stroke_alpha = round(float(ext["/CA"]) * self.gs.group_alpha * 255)
         if "/LW" in ext:
             self.gs.line_width = float(ext["/LW"])
 
@@ -306,6 +307,8 @@ class _Run:
             self.op_q([], depth)
             m = tuple(float(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0]))
             self.gs.ctm = mul(m, self.gs.ctm)  # type: ignore[arg-type]
+            if "/Group" in xobj:  # a transparency group: drawn as a whole at the current alpha
+                self.gs.group_alpha *= self.gs.fill_alpha / 255
             self.execute(xobj, xobj.get("/Resources", self.resources), depth + 1)
             self.op_Q([], depth)
 

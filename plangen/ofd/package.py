@@ -118,7 +118,7 @@ def build_ofd(layout: PdfLayout, meta: OfdMeta) -> bytes:
     files = [(f"{DOC}/Res/font_{i + 1}.{f.ext}", f.data) for i, f in enumerate(layout.fonts)]
     files += [(f"{DOC}/Res/image_{i + 1}.png", png) for i, png in enumerate(layout.images)]
     body = head + parts + files
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_ofd_xml(meta, "").encode("utf-8"))
     for name, blob in body:
         digest.update(name.encode() + b"\0" + hashlib.sha256(blob).digest())
     doc_id = digest.hexdigest()[:32]

@@ -10,7 +10,6 @@ not applied (WeasyPrint clips only to the box it then fills).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,8 +98,8 @@ class PdfLayout:
 
 # --------------------------------------------------------------------------- resources
 
-_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
+_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.DOTALL)
+_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.DOTALL)
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 
 
@@ -179,7 +178,6 @@ def read_image(xobj: Any) -> bytes:
     """An image XObject (with its soft mask as alpha) as PNG bytes."""
     import io
 
-    from PIL import Image
 
     img = pikepdf.PdfImage(xobj).as_pil_image()
     smask = xobj.get("/SMask")

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from plangen.ofd.fontmap import FontMap
-from plangen.ofd.pdfread import ImageItem, PageContent, PathItem, PdfLayout, TextItem
+from plangen.ofd.pdfread import ImageItem, PageContent, PathItem, TextItem
 
 NS = "http://www.ofdspec.org/2016"
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -99,8 +99,9 @@ def text_object(item: TextItem, oid: int, font_id: int, fmap: FontMap) -> str:
     bw = max(g.x + g.advance for g in glyphs) + size * 0.5 - bx
     bh = max(g.y for g in glyphs) + size * 0.5 - by
     alpha = f' Alpha="{item.alpha}"' if item.alpha < 255 else ""
-    parts = [f'<ofd:TextObject ID="{oid}" Boundary="{nums((bx, by, bw, bh))}" Font="{font_id}" '
-             f'Size="{num(size)}"{alpha}>', color("FillColor", item.color)]
+    head = (f'<ofd:TextObject ID="{oid}" Boundary="{nums((bx, by, bw, bh))}" Font="{font_id}" '
+            f'Size="{num(size)}"{alpha}>')
+    parts = [head, color("FillColor", item.color)]
     start = 0
     for k in range(1, len(glyphs) + 1):
         if k == len(glyphs) or abs(glyphs[k].y - glyphs[start].y) > 0.001:

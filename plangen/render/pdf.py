@@ -80,11 +80,37 @@ def _imprint_page(document: Any) -> int | None:
     return None
 
 
+# The last PDF written, by (HTML, base folder, seal file state, pdfa): `render --formats pdf,ofd`
+# and the archive lay the document out once (the OFD is read from this PDF, see docs/ofd.md).
+_LAST: dict[tuple[str, str, tuple[int, int], bool], bytes] = {}
+
+
+def _memo_key(view: DocumentView, template: str | None, profile: FontProfile,
+              pdfa: bool) -> tuple[str, str, tuple[int, int], bool]:
+    html, path = render_html(view, template=template, profile=profile)
+    seal = view.notice.seal if view.notice else None
+    try:
+        st = seal.stat() if seal else None
+        state = (st.st_mtime_ns, st.st_size) if st else (0, 0)
+    except OSError:
+        state = (-1, -1)
+    return html, str(path.parent), state, pdfa
+
+
 def render_pdf(view: DocumentView, *, template: str | None = None, profile: FontProfile,
                pdfa: bool = False) -> bytes:
+    profile.check()
+    key = _memo_key(view, template, profile, pdfa)
+    if key not in _LAST:
+        _LAST.clear()
+        _LAST[key] = _render_pdf(view, template, profile, pdfa)
+    return _LAST[key]
+
+
+def _render_pdf(view: DocumentView, template: str | None, profile: FontProfile,
+                pdfa: bool) -> bytes:
     from weasyprint import HTML
 
-    profile.check()
     fc = _font_config()
 
     def layout(new_page: bool) -> tuple[Any, str]:
