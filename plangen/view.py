@@ -163,7 +163,7 @@ class Block:
     kind: BlockKind
     segments: tuple[Segment, ...]
     outline: str = ""  # bookmark text for a PDF outline / DOCX heading (sections only)
-    item: int | None = None  # the item number this block belongs to
+    item: int | None = None  # the index (ItemView.index, unique in the plan) of the item this block belongs to
 
     @property
     def text(self) -> str:
@@ -190,6 +190,7 @@ class ItemView:
     number: int  # as printed (continuous, or per section)
     index: int  # 1-based position in the whole plan (unique even with per-section numbering)
     label: str  # "1."
+    ref: str  # the number outside the plan body (sheets): "12", or "三、1" when numbering restarts
     id: str | None
     title: str  # without final 。
     text: str
@@ -207,14 +208,23 @@ class ItemView:
     responsibility: str  # （责任领导：…，责任股室：…） or ""
     milestones: tuple[MilestoneView, ...] = ()
     carried: bool = False  # 续办: carried over unfinished from last year's plan
+    joint: bool = False  # the offices share responsibility (责任), none leads
 
     @property
     def lead_office(self) -> str | None:
-        return self.offices[0] if self.offices else None
+        return self.offices[0] if self.offices and not self.joint else None
 
     @property
     def assist_offices(self) -> tuple[str, ...]:
-        return self.offices[1:]
+        return () if self.joint else self.offices[1:]
+
+    def role_of(self, office: str) -> str:
+        """牵头, 配合 or 责任 (joint), as the sheets print it; "" when the office is not named."""
+        if office not in self.offices:
+            return ""
+        if self.joint:
+            return "责任"
+        return "牵头" if office == self.offices[0] else "配合"
 
     @property
     def content(self) -> str:
@@ -252,15 +262,18 @@ class SectionView:
 
 @dataclass(frozen=True)
 class OfficeSheet:
-    """One office's task list: the items it leads (牵头), then the items it assists (配合)."""
+    """One office's task list: the items it answers for — those it leads (牵头) and those it
+    shares with equal units (责任, joint items), in plan order — then those it assists (配合)."""
 
     name: str
     lead: tuple[ItemView, ...]
     assist: tuple[ItemView, ...]
+    joint: tuple[ItemView, ...] = ()
 
     @property
     def rows(self) -> tuple[tuple[ItemView, str], ...]:
-        return tuple((i, "牵头") for i in self.lead) + tuple((i, "配合") for i in self.assist)
+        first = sorted(self.lead + self.joint, key=lambda i: i.index)
+        return tuple((i, i.role_of(self.name)) for i in first) + tuple((i, "配合") for i in self.assist)
 
 
 @dataclass(frozen=True)
@@ -284,6 +297,7 @@ class PlanView:
     item_title: Literal["inline", "block"]
     responsibility: Literal["inline", "sheets-only"]
     numbering: Literal["continuous", "per-section"]
+    office_word: str  # the bureau's word for its offices: 股室 | 科室 | 处室 | 单位 (roster)
     sections: tuple[SectionView, ...]
     items: tuple[ItemView, ...]  # every item, plan order
     offices: tuple[OfficeSheet, ...]  # offices named by the plan, roster order
@@ -351,12 +365,12 @@ class DocumentView:
 # --------------------------------------------------------------------------- building
 
 
-def _responsibility(leaders: tuple[str, ...], offices: tuple[str, ...]) -> str:
+def _responsibility(leaders: tuple[str, ...], offices: tuple[str, ...], office_word: str = "股室") -> str:
     parts = []
     if leaders:
         parts.append("责任领导：" + "、".join(leaders))
     if offices:
-        parts.append("责任股室：" + "、".join(offices))
+        parts.append(f"责任{office_word}：" + "、".join(offices))
     return "（" + "，".join(parts) + "）" if parts else ""
 
 
@@ -377,12 +391,14 @@ def _canon(names: list[str], lookup: object) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _build_items(plan: Plan, index: RosterIndex | None) -> tuple[tuple[SectionView, ...], tuple[ItemView, ...]]:
+def _build_items(plan: Plan, index: RosterIndex | None,
+                 office_word: str = "股室") -> tuple[tuple[SectionView, ...], tuple[ItemView, ...]]:
     sections: list[SectionView] = []
     flat: list[ItemView] = []
     counter = 0
     for si, sec in enumerate(plan.sections, 1):
-        if plan.options.numbering == "per-section":
+        per_section = plan.options.numbering == "per-section"
+        if per_section:
             counter = 0
         s_label = chinese_numeral(si) + "、"
 
@@ -396,6 +412,7 @@ def _build_items(plan: Plan, index: RosterIndex | None) -> tuple[tuple[SectionVi
                 number=counter,
                 index=len(flat) + 1,
                 label=f"{counter}.",
+                ref=f"{s_label}{counter}" if per_section else str(counter),
                 id=item.id,
                 title=item.title.strip().rstrip("。"),
                 text=item.text.strip(),
@@ -413,10 +430,11 @@ def _build_items(plan: Plan, index: RosterIndex | None) -> tuple[tuple[SectionVi
                 section_title=sec.title.strip(),
                 subsection_label=sub_label,
                 subsection_title=sub_title,
-                responsibility=_responsibility(leaders, offices),
+                responsibility=_responsibility(leaders, offices, office_word),
                 milestones=tuple(MilestoneView(_due_words(m.due), _due_date(m.due, plan.year),
                                                m.target.strip(), m.percent) for m in item.milestones),
                 carried=item.carried,
+                joint=item.joint,
             )
             flat.append(view)
             return view
@@ -437,26 +455,26 @@ def _item_blocks(item: ItemView, mode: str, show_resp: bool) -> list[Block]:
     blocks: list[Block] = []
     if mode == "block":
         blocks.append(Block("item_title", (Segment(item.label, "label"), Segment(_sentence(item.title), "title")),
-                            item=item.number))
+                            item=item.index))
         for p in paras:
-            blocks.append(Block("text", (Segment(p),), item=item.number))
+            blocks.append(Block("text", (Segment(p),), item=item.index))
     else:
         first = paras.pop(0) if paras else ""
         segs = [Segment(item.label, "label"), Segment(_sentence(item.title), "title")]
         if first:
             segs.append(Segment(first))
-        blocks.append(Block("item", tuple(segs), item=item.number))
+        blocks.append(Block("item", tuple(segs), item=item.index))
         for p in paras:
-            blocks.append(Block("text", (Segment(p),), item=item.number))
+            blocks.append(Block("text", (Segment(p),), item=item.index))
     for s in item.subitems:
         segs = [Segment(s.label, "label")]
         if s.title:
             segs.append(Segment(_sentence(s.title), "title"))
         if s.text:
             segs.append(Segment(s.text))
-        blocks.append(Block("subitem", tuple(segs), item=item.number))
+        blocks.append(Block("subitem", tuple(segs), item=item.index))
     if item.targets:
-        blocks.append(Block("text", (Segment("目标：" + "；".join(item.targets) + "。"),), item=item.number))
+        blocks.append(Block("text", (Segment("目标：" + "；".join(item.targets) + "。"),), item=item.index))
     if resp:
         last = blocks[-1]
         blocks[-1] = Block(last.kind, (*last.segments, Segment(resp, "resp")), last.outline, last.item)
@@ -488,24 +506,33 @@ def _plan_blocks(plan: Plan, pv_sections: tuple[SectionView, ...], title_lines: 
 
 def _sheets(sections: tuple[SectionView, ...], items: tuple[ItemView, ...],
             index: RosterIndex | None) -> tuple[tuple[OfficeSheet, ...], tuple[LeaderSheet, ...]]:
-    office_order: list[str] = list(index.offices) if index else []
-    leader_order: list[str] = list(index.leaders) if index else []
+    """Per-office and per-leader lists, in roster order (then first mention); one pass over
+    the items, so a plan of thousands of items and hundreds of offices stays linear."""
+    by_office: dict[str, list[ItemView]] = {k: [] for k in index.offices} if index else {}
+    by_leader: dict[str, list[ItemView]] = {k: [] for k in index.leaders} if index else {}
     for it in items:
-        office_order.extend(o for o in it.offices if o not in office_order)
-        leader_order.extend(n for n in it.leaders if n not in leader_order)
+        for o in it.offices:
+            by_office.setdefault(o, []).append(it)
+        for n in it.leaders:
+            by_leader.setdefault(n, []).append(it)
     offices = []
-    for name in office_order:
-        lead = tuple(i for i in items if i.lead_office == name)
-        assist = tuple(i for i in items if name in i.assist_offices)
-        if lead or assist:
-            offices.append(OfficeSheet(name, lead, assist))
+    for name, mine in by_office.items():
+        if mine:
+            roles = [(i, i.role_of(name)) for i in mine]
+            offices.append(OfficeSheet(name, tuple(i for i, r in roles if r == "牵头"),
+                                       tuple(i for i, r in roles if r == "配合"),
+                                       tuple(i for i, r in roles if r == "责任")))
+    section_of = {i.index: s for s in sections for i in s.all_items}
     leaders = []
-    for name in leader_order:
-        groups = tuple((s, tuple(i for i in s.all_items if name in i.leaders)) for s in sections)
-        groups = tuple(g for g in groups if g[1])
-        if groups:
-            post = index.leader_posts.get(name, "") if index else ""
-            leaders.append(LeaderSheet(name, post, groups))
+    for name, mine in by_leader.items():
+        if not mine:
+            continue
+        grouped: dict[int, list[ItemView]] = {}
+        for i in sorted(mine, key=lambda i: i.index):
+            grouped.setdefault(section_of[i.index].number, []).append(i)
+        groups = tuple((s, tuple(grouped[s.number])) for s in sections if s.number in grouped)
+        post = index.leader_posts.get(name, "") if index else ""
+        leaders.append(LeaderSheet(name, post, groups))
     return tuple(offices), tuple(leaders)
 
 
@@ -565,7 +592,8 @@ def build_view(result: CheckResult) -> DocumentView:
         raise ValueError("build_view needs a valid plan")
     index = result.roster_index
     plan = pf.plan
-    sections, items = _build_items(plan, index)
+    office_word = result.roster.office_word if result.roster is not None else "股室"
+    sections, items = _build_items(plan, index, office_word)
     title_lines = balanced_lines(plan.title)
     offices, leaders = _sheets(sections, items, index)
     pv = PlanView(
@@ -577,6 +605,7 @@ def build_view(result: CheckResult) -> DocumentView:
         item_title=plan.options.item_title,
         responsibility=plan.options.responsibility,
         numbering=plan.options.numbering,
+        office_word=office_word,
         sections=sections,
         items=items,
         offices=offices,
