@@ -170,6 +170,23 @@ def new(source: Path, year: int, out: Path | None) -> None:
 
 
 @main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
+              help="输出目录（默认 output/diff/<旧>--<新>/）")
+@click.option("--formats", default=None, help="docx,pdf,html,xlsx（默认全部）")
+@click.option("--author", default=None, help="修订人（默认名册单位的办公室）")
+@click.option("--fonts", default=None, help="字体方案名或文件路径")
+def diff(old: Path, new: Path, outdir: Path | None, formats: str | None, author: str | None,
+         fonts: str | None) -> None:
+    """比较两个计划：打印变化摘要，生成修订稿（花脸稿 DOCX/PDF/HTML）和变更清单（XLSX）。"""
+    from plangen.diff import FORMATS, run_diff
+
+    fmts = _formats(formats, FORMATS)
+    _run(lambda: run_diff(old, new, outdir=outdir, formats=fmts, author=author, fonts=fonts))
+
+
+@main.command()
 @click.option("--fonts", default=None, help="字体方案名或文件路径")
 @click.option("--plans", "plans_dir", type=click.Path(path_type=Path), default=Path("plans"),
               show_default=True, help="检查这些计划的字形覆盖")
