@@ -180,9 +180,12 @@ def new(source: Path, year: int, out: Path | None) -> None:
 def diff(old: Path, new: Path, outdir: Path | None, formats: str | None, author: str | None,
          fonts: str | None) -> None:
     """比较两个计划：打印变化摘要，生成修订稿（花脸稿 DOCX/PDF/HTML）和变更清单（XLSX）。"""
-    from plangen.diff import FORMATS, run_diff
+    from plangen.diff import parse_formats, run_diff
 
-    fmts = _formats(formats, FORMATS)
+    try:
+        fmts = parse_formats(formats)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
     _run(lambda: run_diff(old, new, outdir=outdir, formats=fmts, author=author, fonts=fonts))
 
 

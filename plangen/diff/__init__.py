@@ -21,6 +21,17 @@ FORMATS = ("docx", "pdf", "html", "xlsx")
 FILES = {"docx": "redline.docx", "pdf": "redline.pdf", "html": "redline.html", "xlsx": "changes.xlsx"}
 
 
+def parse_formats(value: str | None) -> tuple[str, ...]:
+    """`--formats docx,html` → ("docx", "html"); None → all four. ValueError (Chinese) otherwise."""
+    if not value:
+        return FORMATS
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise ValueError(f"不支持的格式 {'、'.join(bad) or value}，可选：{','.join(FORMATS)}")
+    return wanted
+
+
 def revision_meta(new: DocumentView, author: str | None) -> tuple[str, str]:
     """(author, date) of every tracked change: `--author`, else the bureau's 办公室; the new
     plan's date, else SOURCE_DATE_EPOCH, else 1 January of its year."""
@@ -81,24 +92,36 @@ def run_diff(old_path: Path, new_path: Path, *, outdir: Path | None, formats: Se
 
 def render_outputs(m, summary, formats: Sequence[str], *, author: str, date: str,  # type: ignore[no-untyped-def]
                    fonts: str | None) -> dict[str, bytes]:
+    """The requested outputs as bytes. Both plans are rendered to DOCX once; the alignment of
+    those renderings feeds the HTML, the PDF and the Word redline alike."""
+    import io
+
+    from docx import Document
+
+    from plangen.diff.align import align_documents
     from plangen.fonts import load_profile
+    from plangen.render.docx import render_docx
 
     profile = load_profile(fonts)
     out: dict[str, bytes] = {}
-    if "docx" in formats:
-        from plangen.diff.redline_docx import redline_docx
-
-        out["docx"] = redline_docx(m, profile=profile, author=author, date=date)
+    docs = [Document(io.BytesIO(render_docx(v, profile=profile))) for v in (m.old, m.new)]
+    paras = align_documents(m, docs[0], docs[1])
     if "html" in formats or "pdf" in formats:
-        from plangen.diff.redline_html import redline_html, redline_pdf
+        from plangen.diff.redline_html import redline_html
 
-        html = redline_html(m, summary, profile=profile, author=author, date=date)
+        html = redline_html(m, summary, paras, profile=profile, author=author, date=date)
         if "html" in formats:
             out["html"] = html.encode("utf-8")
         if "pdf" in formats:
-            out["pdf"] = redline_pdf(html, m, profile=profile, date=date)
+            from plangen.diff.redline_html import redline_pdf
+
+            out["pdf"] = redline_pdf(html, m, profile=profile)
     if "xlsx" in formats:
         from plangen.diff.changes_xlsx import changes_xlsx
 
-        out["xlsx"] = changes_xlsx(m, date=date)
+        out["xlsx"] = changes_xlsx(m, summary, date=date)
+    if "docx" in formats:  # last: it re-uses (moves) the new rendering's paragraphs
+        from plangen.diff.redline_docx import redline_docx
+
+        out["docx"] = redline_docx(m, docs[0], docs[1], paras, author=author, date=date)
     return out

@@ -19,13 +19,11 @@ import copy
 import io
 from typing import Any
 
-from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from plangen.diff.align import SPECIAL, RPara, Span, Token, align_documents
+from plangen.diff.align import SPECIAL, RPara, Span, Token
 from plangen.diff.match import Matching
-from plangen.fonts import FontProfile
 from plangen.outio import normalize_zip
 
 MARK = {"added": "w:ins", "removed": "w:del", "move_from": "w:moveFrom", "move_to": "w:moveTo"}
@@ -193,13 +191,10 @@ def _track_footers(old_doc: Any, new_doc: Any, rev: Revisions) -> None:
             write_body(part.element, paras, rev)
 
 
-def redline_docx(m: Matching, *, profile: FontProfile, author: str, date: str,
-                 old_bytes: bytes | None = None, new_bytes: bytes | None = None) -> bytes:
-    from plangen.render.docx import render_docx
-
-    old_doc = Document(io.BytesIO(old_bytes or render_docx(m.old, profile=profile)))
-    new_doc = Document(io.BytesIO(new_bytes or render_docx(m.new, profile=profile)))
-    paras = align_documents(m, old_doc, new_doc)
+def redline_docx(m: Matching, old_doc: Any, new_doc: Any, paras: list[RPara], *, author: str,
+                 date: str) -> bytes:
+    """The redline from the two renderings (python-docx documents) and their alignment
+    (plangen.diff.align.align_documents). `new_doc` becomes the redline."""
     rev = Revisions(author, date)
     write_body(new_doc.element.body, paras, rev)
     _track_footers(old_doc, new_doc, rev)

@@ -135,10 +135,11 @@ def _in_section(p: ItemPair, sp: SectionPair) -> bool:
     return sp.old is not None and p.old is not None and p.old.section_number == sp.old.number
 
 
-def _count_line(c: dict[str, int]) -> str:
-    base = [f"{KIND_WORDS[k]}{c[k]}项" for k in KINDS[:5]]
-    if c["moved"]:
-        base.append(f"移动{c['moved']}项")
+def _count_line(c: dict[str, int], *, all_kinds: bool = True) -> str:
+    """The five counts always (the headline), 移动 when there are moves; per section only the
+    kinds that occur."""
+    base = [f"{KIND_WORDS[k]}{c[k]}项" for k in KINDS
+            if c[k] or (all_kinds and k != "moved")]
     return "、".join(base)
 
 
@@ -161,7 +162,7 @@ def format_summary(s: Summary, old_name: str, new_name: str) -> str:
         lines.append(f"  通知{word}：{a or '（空）'} → {b or '（空）'}")
     if s.by_section:
         lines.append("按部分：")
-        lines += [f"  {label}：{_count_line(c)}" for label, c in s.by_section]
+        lines += [f"  {label}：{_count_line(c, all_kinds=False)}" for label, c in s.by_section]
     if s.by_office:
         lines.append("按股室：")
         for oc in s.by_office:
