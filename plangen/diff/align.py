@@ -130,7 +130,7 @@ def pair_paragraphs(old: list[Any], new: list[Any]) -> list[tuple[Any, Any]]:
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         olds, news = old[i1:i2], new[j1:j2]
         n = min(len(olds), len(news)) if tag in ("equal", "replace") else 0
-        out.extend(zip(olds[:n], news[:n]))
+        out.extend(zip(olds[:n], news[:n], strict=True))
         out.extend((o, None) for o in olds[n:])
         out.extend((None, p) for p in news[n:])
     return out

@@ -53,7 +53,7 @@ def changes_xlsx(m: Matching, summary: Summary, *, date: str) -> bytes:
     ws.freeze_panes = "A2"
     wo = wb.create_sheet("按股室")
     wo.append(["股室", "增加", "减少", "改变"])
-    for col, width in zip("ABCD", (16, 40, 40, 40)):
+    for col, width in zip("ABCD", (16, 40, 40, 40), strict=True):
         wo.column_dimensions[col].width = width
     for oc in summary.by_office:
         wo.append([oc.office,
