@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from plangen.check import load_view
+from plangen.view import load_view
 from plangen.ids import ID_RE, stable_id
 
 REPO = Path(__file__).resolve().parents[1]

@@ -50,10 +50,8 @@ def revision_meta(new: DocumentView, author: str | None) -> tuple[str, str]:
 
 
 def _load(paths: Sequence[Path]) -> list[DocumentView]:
-    try:
-        from plangen.view import load_view  # type: ignore[attr-defined]
-    except ImportError:
-        from plangen.check import load_view
+    from plangen.view import load_view
+
     views, problems, messages = [], [], []
     for p in paths:
         try:
