@@ -198,3 +198,52 @@ def doctor(fonts: str | None, plans_dir: Path) -> None:
     from plangen.doctor import run_doctor
 
     _run(lambda: run_doctor(fonts=fonts, plans_dir=plans_dir))
+
+
+@main.group()
+def progress() -> None:
+    """督查督办：推进情况表（发出、收回）、台账、序时进度亮灯、督查通报。"""
+
+
+@progress.command("forms")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--period", required=True, help="期次：按月 2024-06，按季 2024-Q2")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
+              help="输出目录（默认 output/<计划>/progress/<期次>/forms/）")
+@click.option("--fonts", default=None, help="字体方案名或文件路径")
+def progress_forms(plan: Path, period: str, outdir: Path | None, fonts: str | None) -> None:
+    """为每个股室生成本期推进情况表（XLSX，只能填写进展栏）。"""
+    from plangen.progress import run_forms
+
+    _run(lambda: run_forms(plan, period=period, outdir=outdir, fonts=fonts))
+
+
+@progress.command("collect")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--period", default=None, help="只收录该期次的表格（其他期次的表格报错）")
+def progress_collect(plan: Path, files: tuple[Path, ...], period: str | None) -> None:
+    """把各股室交回的推进情况表收录进台账 plans/<计划>.progress.yaml。"""
+    from plangen.progress.collect import run_collect
+
+    _run(lambda: run_collect(plan, files, period=period))
+
+
+@progress.command("report")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--period", required=True, help="期次：按月 2024-06，按季 2024-Q2")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
+              help="输出目录（默认 output/<计划>/progress/<期次>/）")
+@click.option("--formats", default=None, help="docx,pdf,xlsx（默认全部；xlsx 为台账）")
+@click.option("--number", default=None, help="发文字号（期号），优先于台账中的 report.number")
+@click.option("--title", default=None, help="通报标题，优先于台账中的 report.title")
+@click.option("--issuer", default=None, help="发文机关，优先于台账中的 report.issuer")
+@click.option("--fonts", default=None, help="字体方案名或文件路径")
+def progress_report(plan: Path, period: str, outdir: Path | None, formats: str | None,
+                    number: str | None, title: str | None, issuer: str | None, fonts: str | None) -> None:
+    """生成督查通报（DOCX、PDF）和台账（XLSX）。"""
+    fmts = _formats(formats, ("docx", "pdf", "xlsx"))
+    from plangen.progress.report import run_report
+
+    _run(lambda: run_report(plan, period=period, outdir=outdir, formats=fmts, fonts=fonts,
+                            header={"number": number, "title": title, "issuer": issuer}))

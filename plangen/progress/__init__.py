@@ -1,0 +1,41 @@
+"""督查督办: progress forms out, returns back into one ledger, 序时进度 lights, the 督查通报.
+
+- schedule.py: periods, 序时进度, standings and lights (pure);
+- forms.py: the XLSX 推进情况表 per office;
+- collect.py: returned forms checked and merged into the ledger;
+- ledger.py: the ledger file `plans/<plan>.progress.yaml`;
+- report.py (+ report_docx.py, report_pdf.py, tally.py): the 督查通报 as DOCX/PDF, the 台账 XLSX.
+See docs/progress.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def default_dir(outdir: Path | None, plan_name: str, period: str) -> tuple[Path, Path]:
+    """(output root, folder) for a period's files: output/<plan>/progress/<P>/ by default."""
+    root = outdir if outdir is not None else Path("output")
+    folder = outdir if outdir is not None else root / plan_name / "progress" / period
+    return root, folder
+
+
+def run_forms(plan: Path, *, period: str, outdir: Path | None, fonts: str | None) -> int:
+    from plangen.check import load_view
+    from plangen.errors import display_path
+    from plangen.fonts import load_profile
+    from plangen.outio import atomic_write
+    from plangen.progress.forms import render_forms
+    from plangen.progress.schedule import parse_period
+
+    view = load_view(plan)
+    p = parse_period(period, view.progress)
+    files = render_forms(view, p, load_profile(fonts))
+    root, folder = default_dir(outdir, view.name, p.key)
+    if outdir is None:
+        folder = folder / "forms"
+    for name, data in files.items():
+        atomic_write(folder / name, data, root)
+    sys.stdout.write(f"已生成 {len(files)} 份推进情况表（{p.label}）：{display_path(folder)}/\n")
+    return 0
