@@ -1,0 +1,223 @@
+"""`plangen progress report PLAN --period P`: the 督查通报 (DOCX, PDF) and the 台账 (XLSX).
+
+`build_report` computes everything the renderers print, once: each item's standing from its
+lead office's return (assisting offices' returns beside it), the counts, the table per office,
+the per-leader summary, the lagging items, the attachments. report_docx.py, report_pdf.py and
+tally.py only lay it out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from plangen.errors import PlangenError, display_path
+from plangen.progress.ledger import Entry, Ledger, ReportHeader
+from plangen.progress.schedule import Judgement, Period, judge, parse_period
+from plangen.view import DocumentView, ItemView, NoticeView, balanced_lines, gongwen_date
+
+
+@dataclass(frozen=True)
+class ItemStanding:
+    item: ItemView
+    judgement: Judgement
+    lead: Entry | None
+    assists: tuple[Entry, ...]
+
+    @property
+    def standing(self) -> str:
+        return self.judgement.standing
+
+    @property
+    def light(self) -> str:
+        return self.judgement.light
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts for one office, one leader, or the whole plan."""
+
+    name: str
+    total: int
+    done: int
+    on_track: int
+    lagging: int
+    missing: int
+    assist: int = 0
+    post: str = ""
+
+    @property
+    def rate(self) -> str:
+        return f"{self.done / self.total * 100:.1f}%" if self.total else "—"
+
+
+@dataclass(frozen=True)
+class Report:
+    view: DocumentView
+    period: Period
+    standings: tuple[ItemStanding, ...]
+    overall: Tally
+    offices: tuple[Tally, ...]
+    leaders: tuple[Tally, ...]
+    notice: NoticeView  # the report's 版头, title, signature and date, laid out like a notice
+    missing_offices: tuple[str, ...]  # offices leading items with no return this period
+
+    @property
+    def lagging(self) -> tuple[ItemStanding, ...]:
+        """滞后 items, red (overdue first) before yellow, in plan order within each."""
+        lag = [s for s in self.standings if s.standing == "滞后"]
+        return tuple(sorted(lag, key=lambda s: (s.light != "red", not s.judgement.overdue, s.item.index)))
+
+    @property
+    def on_track(self) -> tuple[ItemStanding, ...]:
+        return tuple(s for s in self.standings if s.standing == "按序时推进")
+
+    @property
+    def opening(self) -> str:
+        end = self.period.end
+        return (f"按照《{self.view.plan.title}》任务分解和督查工作安排，现将截至{gongwen_date(end)}"
+                f"各项工作推进情况通报如下。{self.counts_sentence}。")
+
+    @property
+    def numerals(self) -> tuple[str, str, str]:
+        """Numerals of the sections after the tables (二 moves to 三 when there is a leader table)."""
+        first = 3 if self.leaders else 2
+        return tuple("一二三四五六"[k - 1] for k in range(first, first + 3))  # type: ignore[return-value]
+
+    @property
+    def counts_sentence(self) -> str:
+        t = self.overall
+        return (f"共{t.total}项：已完成{t.done}项，按序时推进{t.on_track}项，滞后{t.lagging}项，"
+                f"未报送{t.missing}项")
+
+
+def _tally(name: str, rows: Sequence[ItemStanding], assist: int = 0, post: str = "") -> Tally:
+    by = [s.standing for s in rows]
+    return Tally(name, len(rows), by.count("已完成"), by.count("按序时推进"), by.count("滞后"),
+                 by.count("未报送"), assist, post)
+
+
+def standings(view: DocumentView, ledger: Ledger, period: Period) -> tuple[ItemStanding, ...]:
+    entries = ledger.for_period(period.key)
+    by_key = {(e.item, e.office): e for e in entries}
+    out = []
+    for item in view.plan.items:
+        lead = by_key.get((item.id or "", item.lead_office or ""))
+        j = judge(view, item, period, lead.percent if lead else None, lead.status if lead else None)
+        assists = tuple(by_key[(item.id or "", o)] for o in item.assist_offices if (item.id or "", o) in by_key)
+        out.append(ItemStanding(item, j, lead, assists))
+    return tuple(out)
+
+
+def _header(view: DocumentView, period: Period, ledger: Ledger, cli: dict[str, str | None]) -> NoticeView:
+    h: ReportHeader = ledger.report
+    issuer = cli.get("issuer") or h.issuer or view.bureau or "督查室"
+    title = cli.get("title") or h.title or f"关于{view.plan.title}{period.label}推进情况的督查通报"
+    date = h.date or period.due(view.progress)
+    to = (h.to or "局机关各股室").rstrip("：:")
+    mark = h.mark or f"{issuer}督查通报"
+    atts = ("按序时推进事项清单", "滞后事项清单")
+    return NoticeView(
+        template="red-header", copy_no="", secrecy="", urgency="", mark_lines=(mark,), mark_suffix="",
+        number=cli.get("number") or h.number or "", signers=(), title=title, title_lines=balanced_lines(title),
+        to=to + "：", body=(), attachments=atts,
+        attachment_lines=tuple(("附件：" if k == 1 else "", f"{k}.{a}") for k, a in enumerate(atts, 1)),
+        signature=h.signature or issuer, date=gongwen_date(date), date_value=date, seal=None, note="",
+        cc="抄送：" + "，".join(h.cc) + "。" if h.cc else "", printed_by="", printed_on="")
+
+
+def build_report(view: DocumentView, ledger: Ledger, period: Period,
+                 cli: dict[str, str | None] | None = None) -> Report:
+    rows = standings(view, ledger, period)
+    offices = []
+    for o in view.plan.offices:
+        lead = [s for s in rows if s.item.lead_office == o.name]
+        if lead or o.assist:
+            offices.append(_tally(o.name, lead, assist=len(o.assist)))
+    leaders = []
+    for x in view.plan.leaders:
+        leaders.append(_tally(x.name, [s for s in rows if x.name in s.item.leaders], post=x.post))
+    missing = tuple(dict.fromkeys(s.item.lead_office for s in rows
+                                  if s.standing == "未报送" and s.item.lead_office))
+    return Report(view, period, rows, _tally("合计", rows), tuple(offices), tuple(leaders),
+                  _header(view, period, ledger, cli or {}), missing)  # type: ignore[arg-type]
+
+
+def lag_text(s: ItemStanding) -> str:
+    """One lagging item, as the report prints it."""
+    j = s.judgement
+    who = []
+    if s.item.lead_office:
+        who.append(f"牵头股室：{s.item.lead_office}")
+    if s.item.leaders:
+        who.append(f"责任领导：{'、'.join(s.item.leaders)}")
+    pct = "未填报进度" if j.percent is None else f"完成进度{j.percent:g}%"
+    text = f"{s.item.title}（{'；'.join(who)}）。序时进度{j.expected:g}%，{pct}"
+    if j.behind:
+        text += f"，落后{j.behind:g}个百分点"
+    if j.overdue:
+        text += f"，已超过完成时限（{s.item.due}）"
+    text += "。"
+    if s.lead and s.lead.problems:
+        text += f"存在问题：{s.lead.problems.rstrip('。')}。"
+    return text
+
+
+def report_paths(outdir: Path | None, plan: str, period: str) -> tuple[Path, dict[str, Path]]:
+    """The output root and where each report file goes: output/<plan>/progress/<P>/ by default."""
+    from plangen.progress import default_dir
+
+    root, folder = default_dir(outdir, plan, period)
+    stem = f"督查通报-{period}"
+    return root, {"docx": folder / f"{stem}.docx", "pdf": folder / f"{stem}.pdf",
+                  "xlsx": folder / f"台账-{period}.xlsx"}
+
+
+def render_report(report: Report, ledger: Ledger, fmt: str, profile: Any) -> bytes:
+    if fmt == "docx":
+        from plangen.progress.report_docx import render_report_docx
+
+        return render_report_docx(report, profile)
+    if fmt == "pdf":
+        from plangen.progress.report_pdf import render_report_pdf
+
+        return render_report_pdf(report, profile)
+    if fmt == "xlsx":
+        from plangen.progress.tally import render_tally
+
+        return render_tally(report.view, ledger, report.period, profile)
+    raise ValueError(fmt)
+
+
+def run_report(plan: Path, *, period: str, outdir: Path | None, formats: Sequence[str],
+               fonts: str | None, header: dict[str, str | None]) -> int:
+    from plangen.check import load_view
+    from plangen.fonts import load_profile
+    from plangen.outio import atomic_write
+    from plangen.progress.ledger import ledger_path, load_ledger
+
+    view = load_view(plan)
+    p = parse_period(period, view.progress)
+    lpath = ledger_path(plan)
+    if not lpath.exists():
+        raise PlangenError(f"还没有台账 {display_path(lpath)}：请先用 plangen progress collect 收录各股室的推进情况表。")
+    ledger = load_ledger(lpath, view.name)
+    if p.key not in ledger.periods():
+        have = "、".join(ledger.periods()) or "无"
+        raise PlangenError(f"台账中没有 {p.key} 期的报送（已有：{have}）。请先收录该期的推进情况表。")
+    report = build_report(view, ledger, p, header)
+    profile = load_profile(fonts)
+    root, paths = report_paths(outdir, view.name, p.key)
+    for fmt in formats:
+        atomic_write(paths[fmt], render_report(report, ledger, fmt, profile), root)
+        sys.stdout.write(f"已生成 {display_path(paths[fmt])}\n")
+    sys.stdout.write(f"{p.label}：{report.counts_sentence}。\n")
+    return 0
+
+
+def as_of(report: Report) -> dt.date:
+    return report.period.end
