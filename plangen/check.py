@@ -39,7 +39,7 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uf
 @dataclass
 class CheckResult:
     path: Path
-    kind: Literal["plan", "roster"]
+    kind: Literal["plan", "roster", "ledger"]
     loaded: Loaded
     problems: Problems
     plan: PlanFile | None = None
@@ -473,6 +473,13 @@ def check_file(path: Path, display: str | None = None) -> CheckResult:
     if isinstance(data, dict) and "bureau" in data and "plan" not in data:
         kind = "roster"
     result = CheckResult(path=path, kind=kind, loaded=loaded, problems=problems)
+    if path.name.endswith(".progress.yaml"):  # a progress ledger (plangen.progress.ledger)
+        from plangen.progress.ledger import validate_ledger
+
+        result.kind = "ledger"
+        if loaded.data is not None:
+            validate_ledger(loaded, problems)
+        return result
     if loaded.data is None:
         return result
     if kind == "roster":

@@ -242,8 +242,11 @@ def progress_collect(plan: Path, files: tuple[Path, ...], period: str | None) ->
 def progress_report(plan: Path, period: str, outdir: Path | None, formats: str | None,
                     number: str | None, title: str | None, issuer: str | None, fonts: str | None) -> None:
     """生成督查通报（DOCX、PDF）和台账（XLSX）。"""
-    fmts = _formats(formats, ("docx", "pdf", "xlsx"))
-    from plangen.progress.report import run_report
+    from plangen.progress.report import report_formats, run_report
 
-    _run(lambda: run_report(plan, period=period, outdir=outdir, formats=fmts, fonts=fonts,
+    try:
+        chosen = report_formats(formats)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+    _run(lambda: run_report(plan, period=period, outdir=outdir, formats=chosen, fonts=fonts,
                             header={"number": number, "title": title, "issuer": issuer}))

@@ -22,12 +22,12 @@ def default_dir(outdir: Path | None, plan_name: str, period: str) -> tuple[Path,
 
 
 def run_forms(plan: Path, *, period: str, outdir: Path | None, fonts: str | None) -> int:
-    from plangen.check import load_view
     from plangen.errors import display_path
     from plangen.fonts import load_profile
     from plangen.outio import atomic_write
     from plangen.progress.forms import render_forms
     from plangen.progress.schedule import parse_period
+    from plangen.view import load_view
 
     view = load_view(plan)
     p = parse_period(period, view.progress)

@@ -357,7 +357,7 @@ def merge(ledger: Ledger, returned: Sequence[Returned], view: DocumentView) -> t
 def run_collect(plan: Path, files: Sequence[Path], *, period: str | None) -> int:
     from plangen.outio import atomic_write
     from plangen.progress.ledger import dump_ledger, ledger_path, load_ledger
-    from plangen.check import load_view
+    from plangen.view import load_view
 
     view = load_view(plan)
     forms.require_ids(view)

@@ -92,16 +92,12 @@ def is_ledger_path(path: Path) -> bool:
     return path.name.endswith(LEDGER_SUFFIX)
 
 
-def check_ledger(path: Path) -> tuple[Ledger | None, Problems]:
-    """Load and validate a ledger: every problem at once (file:line:col, Chinese)."""
+def validate_ledger(loaded: Any, problems: Problems) -> Ledger | None:
+    """Validate loaded ledger data (plangen.loading.Loaded): every problem at once, in Chinese,
+    with file:line:col. Used by `plangen check` and by every command that reads a ledger."""
     from plangen.check import _validate
-    from plangen.loading import load_yaml
 
-    loaded = load_yaml(path)
-    problems = loaded.problems
-    if loaded.data is None:
-        return None, problems
-    ledger = _validate(Ledger, loaded.data, loaded, problems)
+    ledger: Ledger | None = _validate(Ledger, loaded.data, loaded, problems)
     if ledger is not None:
         seen: dict[tuple[str, str, str], int] = {}
         for i, e in enumerate(ledger.entries):
@@ -111,7 +107,16 @@ def check_ledger(path: Path) -> tuple[Ledger | None, Problems]:
                              f"{e.period} 期 {e.office} 对“{e.item}”的记录重复（与第 {seen[key] + 1} 条相同）",
                              "同一期、同一股室、同一项只能有一条记录；请删除重复的一条，或重新收录报送表")
             seen.setdefault(key, i)
-    return ledger, problems
+    return ledger
+
+
+def check_ledger(path: Path) -> tuple[Ledger | None, Problems]:
+    from plangen.loading import load_yaml
+
+    loaded = load_yaml(path)
+    if loaded.data is None:
+        return None, loaded.problems
+    return validate_ledger(loaded, loaded.problems), loaded.problems
 
 
 def load_ledger(path: Path, plan_name: str) -> Ledger:

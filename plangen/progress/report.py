@@ -177,6 +177,20 @@ def report_paths(outdir: Path | None, plan: str, period: str) -> tuple[Path, dic
                   "xlsx": folder / f"台账-{period}.xlsx"}
 
 
+REPORT_FORMATS = ("docx", "pdf", "xlsx")
+
+
+def report_formats(value: str | None) -> tuple[str, ...]:
+    """`--formats docx,pdf` → ("docx", "pdf"); all three by default (xlsx is the 台账)."""
+    if not value:
+        return REPORT_FORMATS
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    bad = [f for f in wanted if f not in REPORT_FORMATS]
+    if bad:
+        raise ValueError(f"不支持的格式 {'、'.join(bad)}，可选：{','.join(REPORT_FORMATS)}")
+    return wanted
+
+
 def render_report(report: Report, ledger: Ledger, fmt: str, profile: Any) -> bytes:
     if fmt == "docx":
         from plangen.progress.report_docx import render_report_docx
@@ -195,10 +209,10 @@ def render_report(report: Report, ledger: Ledger, fmt: str, profile: Any) -> byt
 
 def run_report(plan: Path, *, period: str, outdir: Path | None, formats: Sequence[str],
                fonts: str | None, header: dict[str, str | None]) -> int:
-    from plangen.check import load_view
     from plangen.fonts import load_profile
     from plangen.outio import atomic_write
     from plangen.progress.ledger import ledger_path, load_ledger
+    from plangen.view import load_view
 
     view = load_view(plan)
     p = parse_period(period, view.progress)

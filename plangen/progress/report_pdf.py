@@ -5,9 +5,9 @@ identifier derived from the content."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
-import datetime as dt
 from typing import Any
 
 from plangen.fonts import FontProfile, font_css
@@ -21,7 +21,7 @@ from plangen.view import mark_font_size
 def _created(report: Report) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit() and len(epoch) <= 11:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     d = report.notice.date_value or report.period.end
     return f"{d.isoformat()}T00:00:00Z"
 

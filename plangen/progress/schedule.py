@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -91,8 +92,7 @@ def item_end(view: DocumentView, item: ItemView) -> dt.date:
 
 def _points(view: DocumentView, item: ItemView) -> list[tuple[dt.date, float | None]]:
     start, end = plan_start(view), item_end(view, item)
-    if end < start:
-        start = end
+    start = min(start, end)
     pts: list[tuple[dt.date, float | None]] = [(start, 0.0)]
     for m in sorted((m for m in item.milestones if m.due_date), key=lambda m: m.due_date):  # type: ignore[arg-type,return-value]
         assert m.due_date is not None
@@ -123,7 +123,7 @@ def expected(view: DocumentView, item: ItemView, day: dt.date) -> float:
         filled.append((d, max(filled[-1][1], p) if filled else p))
     if day <= filled[0][0]:
         return 0.0
-    for a, b in zip(filled, filled[1:]):
+    for a, b in itertools.pairwise(filled):
         if day <= b[0]:
             return round(_interp(a, b, day), 1)
     return 100.0
