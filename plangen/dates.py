@@ -66,7 +66,7 @@ def due_date(due: object, plan_year: int) -> dt.date | None:
             return dt.date(year, month, 10)
         if part == "中旬":
             return dt.date(year, month, 20)
-        if text.endswith("月前") or text.endswith("月以前"):
+        if text.endswith(("月前", "月以前")):
             # "9月前": before September starts
             return dt.date(year, month, 1) - dt.timedelta(days=1)
         return _last_day(year, month)

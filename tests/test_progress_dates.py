@@ -36,7 +36,7 @@ def test_due_words(words, expected) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_view_exposes_due_date_and_milestones(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from plangen.check import load_view
+    from plangen.view import load_view
 
     p = tmp_path / "x-2024.yaml"
     p.write_text(
