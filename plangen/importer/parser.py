@@ -21,6 +21,7 @@ from plangen.importer.text import (
     TITLE_WORDS,
     Line,
     cut_line,
+    is_cjk,
     is_debris,
     marker,
     normalise,
@@ -94,6 +95,10 @@ class Parser(BodyMixin):
         self.words: Counter[str] = Counter()
         self.restarts = 0
         for ln in lines:
+            why = is_debris(normalise(ln.text), ln.text) if len(ln.text) <= 300 else ""
+            if why:  # judged whole before cutting: `发布时间：… 信息来源：… 阅读次数：`
+                self.report.dropped.append((ln.no, normalise(ln.text), why))
+                continue
             pieces = cut_line(ln.text)
             for k, piece in enumerate(pieces):
                 self._take(Line(ln.no, piece, piece.strip(), inline=k > 0))
@@ -183,7 +188,10 @@ class Parser(BodyMixin):
         body: list[str] = []
         while i < len(lines) and to_date(lines[i].text) is None and not is_title(lines[i].text) \
                 and marker(lines[i].text) is None:
-            body.append(lines[i].text)
+            if re.fullmatch(r"[\d ]{4,12}", lines[i].text):  # a date the site mangled: 2024327
+                self.report.unplaced.append((lines[i].no, lines[i].text))
+            else:
+                body.append(lines[i].text)
             i += 1
         if i < len(lines) and to_date(lines[i].text) is not None:
             notice["date"] = to_date(lines[i].text)
@@ -191,13 +199,15 @@ class Parser(BodyMixin):
             if i < len(lines) and re.fullmatch(r"[（(].{1,60}[）)]", lines[i].text):
                 self.public_note = self.public_note or lines[i].text  # 附注 under the date
                 i += 1
-        if body and len(body[-1]) <= 40 and body[-1][-1] not in PUNCT_END:
+        if body and len(body[-1]) <= 40 and body[-1][-1] not in PUNCT_END and any(is_cjk(c) for c in body[-1]):
             notice["signature"] = body.pop()
         issuer = issuer or notice.get("signature", "")
         if issuer:
             notice["issuers"] = [issuer]
         else:
-            self.report.notes.append("没有找到发文机关：请在 notice.issuers 中填写（没有自动填写占位文字）")
+            quoted = re.search(r"《(.{2,40}?)\d{4}年", notice["title"])
+            hint = f"，可能是“{quoted.group(1)}”" if quoted else ""
+            self.report.notes.append(f"没有找到发文机关：请在 notice.issuers 中填写{hint}（没有自动填写占位文字）")
         notice["body"] = "\n".join(body) or "现予以印发，请认真贯彻执行。"
         return notice, i
 

@@ -26,7 +26,8 @@ from plangen.errors import PlangenError
 from plangen.importer.text import Line
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-MAX_XML_BYTES = 40 * 1024 * 1024  # uncompressed, all parts read together
+MAX_XML_BYTES = 25 * 1024 * 1024  # uncompressed, all parts read together
+MAX_ELEMENTS = 500_000  # counted as "<" before parsing: a 2,000-paragraph plan has ~40,000
 MAX_PARAGRAPHS = 50_000  # a long provincial plan has a few thousand
 MAX_DEPTH = 100  # Word's own nesting is ~10; tables in tables a few more
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -108,6 +109,8 @@ def _parse_xml(data: bytes, name: str, source: str):  # type: ignore[no-untyped-
 
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise _damaged(source, f"{name} 含 DTD 或实体声明，Word 不会写这些")
+    if data.count(b"<") > MAX_ELEMENTS:
+        raise PlangenError(f"{source}：{name} 的元素超过 {MAX_ELEMENTS} 个，拒绝导入（一份工作要点通常不到 5 万个）。")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True, dtd_validation=False)
     try:

@@ -16,8 +16,6 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 CN_NUM = "一二三四五六七八九十"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 BLANKS = " \t\u3000\xa0"
-CJK_RANGES = ((0x3000, 0x303F), (0x3400, 0x9FFF), (0xFF00, 0xFFEF))
-CJK_EXTRA = "“”‘’《》【】"
 TITLE_WORDS = ("工作要点", "工作计划", "工作安排", "重点工作", "工作思路", "要点", "计划", "安排")
 PUBLIC_NOTE_RE = re.compile(r"^[（(][ \t]?此件(?:主动|依申请|不予)?公开[ \t]?[）)]$")
 
@@ -30,11 +28,12 @@ class Line:
     inline: bool = False  # cut out of a longer physical line (a one-line web copy)
 
 
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》【】"
+CJK_RE = re.compile(f"[{CJK}]")
+
+
 def is_cjk(ch: str) -> bool:
-    if not ch:
-        return False
-    o = ord(ch)
-    return any(a <= o <= b for a, b in CJK_RANGES) or ch in CJK_EXTRA
+    return bool(ch) and CJK_RE.match(ch) is not None
 
 
 def cn_int(s: str) -> int:
@@ -77,7 +76,15 @@ def marker(text: str, pos: int = 0) -> tuple[str, int, int] | None:
     return None
 
 
-_WIDE = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
+
+
+# Each lookaround looks at one character, so a failed attempt costs at most the blank run it
+# started on, and only runs that follow the right character are tried: linear overall.
+_TO_WIDE = [(re.compile(f"{re.escape(c)}(?:(?=[{CJK}])|(?<=[{CJK}]{re.escape(c)}))"), w)
+            for c, w in zip("(),;:?!", "（），；：？！", strict=True)]
+_CJK_GAP_RE = re.compile(f"[ \t](?<=[{CJK}][ \t])[ \t]*(?=[{CJK}0-9A-Za-z])")
+_LATIN_GAP_RE = re.compile(f"[ \t](?<=[0-9A-Za-z][ \t])[ \t]*(?=[{CJK}])")
+_RUN_RE = re.compile(r"[ \t]{2,}")
 
 
 def normalise(text: str) -> str:
@@ -85,31 +92,14 @@ def normalise(text: str) -> str:
     characters becomes full-width (the 公文 way); Latin words keep their spaces. Blanks between
     names inside a responsibility note become 、 (they separate the names)."""
     text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\ufeff", "").strip()
-    text = protect_note_spaces(text)
-    chars = list(text)
-    n = len(chars)
-    for i, ch in enumerate(chars):
-        if ch in "(),;:?!" and (is_cjk(chars[i - 1] if i else "") or is_cjk(chars[i + 1] if i + 1 < n else "")):
-            chars[i] = ch.translate(_WIDE)
-    out: list[str] = []
-    i = 0
-    while i < n:
-        ch = chars[i]
-        if ch in " \t":
-            j = i
-            while j < n and chars[j] in " \t":
-                j += 1
-            before = out[-1] if out else ""
-            after = chars[j] if j < n else ""
-            if (is_cjk(before) and (is_cjk(after) or after.isalnum())) or (before.isalnum() and is_cjk(after)):
-                pass  # debris of extraction
-            else:
-                out.append(" ")
-            i = j
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out).strip()
+    blanks = " " in text or "\t" in text
+    if blanks:
+        text = protect_note_spaces(text)
+    for rx, wide in _TO_WIDE:
+        text = rx.sub(wide, text)
+    if blanks:
+        text = _RUN_RE.sub(" ", _LATIN_GAP_RE.sub("", _CJK_GAP_RE.sub("", text)))
+    return text.strip()
 
 
 # ------------------------------------------------------------------ debris
@@ -158,43 +148,65 @@ DATE_AT_RE = re.compile(r"\d{4}[ \t]?年[ \t]?\d{1,2}[ \t]?月[ \t]?\d{1,2}[ \t]
 SENTENCE_END = "。！？；：:!?;"
 
 
+_MARKER_FIRST = frozenset(CN_NUM + "（(0123456789" + CIRCLED)
+_LABEL_FIRST = frozenset("责牵主配协完时承分负参联具实办")
+_TAIL_LAST = frozenset("件知号日）)")
+_TITLE_LAST = frozenset(w[-1] for w in TITLE_WORDS)
+
+
 def _cut_here(raw: str, a: int, b: int, head: bool) -> bool:
-    """Is the blank run raw[a:b] a line break that a web copy lost?"""
-    left, right = raw[max(0, a - 40):a], raw[b:b + 40]
-    if not left or not right:
-        return False
-    if marker(right) is not None or LABEL_RE.match(right) or right.startswith(("（此件", "(此件")):
+    """Is the blank run raw[a:b] a line break that a web copy lost? Cheap tests on the two
+    characters around the run come first; a pattern runs only when they call for it."""
+    prev, nxt = raw[a - 1], raw[b]
+    if nxt in _MARKER_FIRST and marker(raw, b) is not None:
         return True
-    last = left[-1]
-    if last in SENTENCE_END:
-        return not (last in "：:" and LABEL_RE.search(left[-8:]))
-    if left.endswith(("文件", "通知", "公开）", "公开)")) or NUMBER_TAIL_RE.search(left):
+    if nxt in _LABEL_FIRST and LABEL_RE.match(raw, b):
         return True
-    m = DATE_AT_RE.match(right)
-    if m and (b + m.end() == len(raw) or raw[b + m.end()] in BLANKS):
+    if nxt in "（(" and raw.startswith(("（此件", "(此件"), b):
         return True
-    if DATE_AT_RE.search(left[-16:]) and left.endswith("日"):
-        return True
-    return head and left.endswith(TITLE_WORDS)
+    if prev in SENTENCE_END:
+        return not (prev in "：:" and LABEL_RE.search(raw, max(0, a - 8), a))
+    if prev in _TAIL_LAST:
+        left = raw[max(0, a - 40):a]
+        if left.endswith(("文件", "通知", "公开）", "公开)")) or NUMBER_TAIL_RE.search(left):
+            return True
+        if prev == "日" and DATE_AT_RE.search(left[-16:]):
+            return True
+    if nxt.isdigit():
+        m = DATE_AT_RE.match(raw, b)
+        if m and (m.end() == len(raw) or raw[m.end()] in BLANKS):
+            return True
+    return head and prev in _TITLE_LAST and raw[max(0, a - 6):a].endswith(TITLE_WORDS)
+
+
+_DIRECT_RE = re.compile(f"[。；;！？）)】](?=[{CN_NUM}（(0-9{CIRCLED}])")
+
+
+def _cuts(raw: str) -> list[tuple[int, int]]:
+    """Spans to cut at: blank runs, and the empty span right after a full stop or a closing
+    bracket that a numbering marker follows directly (`…落实。2.加强…`, `…；（2）…`)."""
+    spans = [m.span() for m in re.finditer(r"[ \t\u3000\xa0]+", raw)]
+    for m in _DIRECT_RE.finditer(raw):
+        if marker(raw, m.end()) is not None:
+            spans.append((m.end(), m.end()))
+    return sorted(spans)
 
 
 def cut_line(raw: str) -> list[str]:
     """A physical line → its logical lines. Ordinary lines come back whole; a one-line web copy
-    is cut at the blanks where its line breaks were (before numbering markers, after full stops,
-    around dates, document numbers and titles)."""
-    if not any(c in BLANKS for c in raw.strip()):
-        return [raw]
+    is cut where its line breaks were (before numbering markers, after full stops, around dates,
+    document numbers and titles)."""
     out: list[str] = []
     start = 0
     head = True
-    for m in re.finditer(r"[ \t\u3000\xa0]+", raw):
-        a, b = m.span()
-        if a == 0 or b == len(raw):
+    for a, b in _cuts(raw):
+        if a == 0 or b == len(raw) or a < start:
             continue
-        if _cut_here(raw, a, b, head and a - start <= 80):
+        if a == b or _cut_here(raw, a, b, head and a - start <= 80 and a < 2000):
             piece = raw[start:a]
             out.append(piece)
-            if marker(piece) is not None and marker(piece)[0] == "section":  # type: ignore[index]
+            mk = marker(piece)
+            if mk is not None and mk[0] == "section":
                 head = False
             start = b
     out.append(raw[start:])

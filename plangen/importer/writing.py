@@ -21,7 +21,27 @@ def _yaml() -> Any:
     return y
 
 
+def _quoted(node: Any) -> Any:
+    """Strings that a YAML 1.1 reader (PyYAML, which `plangen check` uses) would take for
+    something else — `yes`, `null`, `2024`, `1.5` — are written in quotes."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+    from yaml.nodes import ScalarNode
+    from yaml.resolver import Resolver
+
+    if isinstance(node, (dict, CommentedMap)):
+        for k in node:
+            node[k] = _quoted(node[k])
+    elif isinstance(node, (list, CommentedSeq)):
+        for i, v in enumerate(node):
+            node[i] = _quoted(v)
+    elif isinstance(node, str) and Resolver().resolve(ScalarNode, node, (True, False)) != "tag:yaml.org,2002:str":
+        return DoubleQuotedScalarString(node)
+    return node
+
+
 def _dump(doc: Any, head: str) -> str:
+    doc = _quoted(doc)
     buf = io.StringIO()
     buf.write(head)
     _yaml().dump(doc, buf)
