@@ -277,3 +277,39 @@ def test_thresholds_against_the_real_plans() -> None:
         for i in items:
             if i.text.count("。") >= 3:
                 assert similarity(item_text(i), i.title + "。" + _reword(i.content)) >= ITEM_MATCH, i.title
+
+
+def test_rollover_notice_fields_are_tracked_changes(tmp_path: Path) -> None:
+    """`new --from` changes the titles' year and clears the number and dates: in the redline
+    they are tracked changes too, the 版记 footer included."""
+    import shutil
+
+    repo = Path(__file__).resolve().parents[1]
+    for f in ("yunxi-2024.yaml", "yunxi.roster.yaml"):
+        shutil.copy(repo / "plans" / f, tmp_path / f)
+    assert cli("new", "--from", "yunxi-2024.yaml", "--year", "2025", cwd=tmp_path).returncode == 0
+    r = cli("diff", "yunxi-2024.yaml", "yunxi-2025.yaml", "--formats", "docx", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "新增0项、删除0项、修改0项、调整责任0项、调整时限0项" in r.stdout
+    assert "通知发文字号：岳云教体〔2024〕4号 → （空）" in r.stdout
+    assert "标题：云溪区2024年教育体育工作要点 → 云溪区2025年教育体育工作要点" in r.stdout
+    red = docx.Document(str(tmp_path / "output/diff/yunxi-2024--yunxi-2025/redline.docx"))
+    new = docx.Document(io.BytesIO(render_docx(load_view(tmp_path / "yunxi-2025.yaml"),
+                                               profile=load_profile(None))))
+    old = docx.Document(io.BytesIO(render_docx(load_view(tmp_path / "yunxi-2024.yaml"),
+                                               profile=load_profile(None))))
+    assert para_texts(resolve(red.element.body, True)) == para_texts(new.element.body)
+    assert para_texts(resolve(red.element.body, False)) == para_texts(old.element.body)
+    title = paragraph_with(red.element.body, "关于印发《云溪区")
+    assert changes(title, "del") == ["4"] and changes(title, "ins") == ["5"]
+    foot = red.sections[-1].footer._element
+    assert changes(foot, "del") == ["2024年2月22日印发"]
+    assert para_texts(resolve(foot, True)) == para_texts(new.sections[-1].footer._element)
+    assert para_texts(resolve(foot, False)) == para_texts(old.sections[-1].footer._element)
+    revs = list(red.element.body.iter(W + "ins", W + "del"))
+    assert {x.get(W + "date") for x in revs} == {"2025-01-01T00:00:00Z"}  # no date in the new plan
+    env = dict(__import__("os").environ, SOURCE_DATE_EPOCH="1735776000")  # 2025-01-02
+    r = cli("diff", "yunxi-2024.yaml", "yunxi-2025.yaml", "--formats", "docx", "-o", "e",
+            "--author", "李四", cwd=tmp_path, env=env)
+    revs = list(docx.Document(str(tmp_path / "e/redline.docx")).element.body.iter(W + "ins"))
+    assert {(x.get(W + "date"), x.get(W + "author")) for x in revs} == {("2025-01-02T00:00:00Z", "李四")}

@@ -14,7 +14,9 @@ comb of single characters. The DOCX, HTML and PDF redlines are all written from 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -61,7 +63,35 @@ class RPara:
         return self.new if self.new is not None else self.old
 
 
+_TOKENS: dict[Any, list[Token]] = {}  # filled only inside `caching()`
+
+
+@contextlib.contextmanager
+def caching() -> Iterator[None]:
+    """Remember each paragraph's tokens while aligning (they are asked for several times)."""
+    _TOKENS.clear()
+    global _CACHING
+    _CACHING = True
+    try:
+        yield
+    finally:
+        _CACHING = False
+        _TOKENS.clear()
+
+
+_CACHING = False
+
+
 def tokens(p: Any) -> list[Token]:
+    if not _CACHING:
+        return _tokens(p)
+    cached = _TOKENS.get(p)
+    if cached is None:
+        cached = _TOKENS[p] = _tokens(p)
+    return cached
+
+
+def _tokens(p: Any) -> list[Token]:
     out: list[Token] = []
     for r in p.iter(qn("w:r")):
         for child in r:
@@ -225,6 +255,11 @@ def body_paragraphs(doc: Any) -> list[Any]:
 
 def align_documents(m: Matching, old_doc: Any, new_doc: Any) -> list[RPara]:
     """The whole body: 版头 and notice, the plan, what follows it."""
+    with caching():
+        return _align_documents(m, old_doc, new_doc)
+
+
+def _align_documents(m: Matching, old_doc: Any, new_doc: Any) -> list[RPara]:
     ob, nb = body_paragraphs(old_doc), body_paragraphs(new_doc)
     o_start, o_units = locate_plan(ob, m.old)
     n_start, n_units = locate_plan(nb, m.new)

@@ -178,7 +178,7 @@ def _footers(doc: Any) -> dict[str, Any]:
 
 
 def _track_footers(old_doc: Any, new_doc: Any, rev: Revisions) -> None:
-    from plangen.diff.align import align_flat
+    from plangen.diff.align import align_flat, caching
 
     old_f = _footers(old_doc) if len(old_doc.sections) == len(new_doc.sections) else {}
     for kind, part in _footers(new_doc).items():
@@ -186,7 +186,8 @@ def _track_footers(old_doc: Any, new_doc: Any, rev: Revisions) -> None:
             continue
         ops = [c for c in old_f[kind].element if c.tag == qn("w:p")]
         nps = [c for c in part.element if c.tag == qn("w:p")]
-        paras = align_flat(ops, nps)
+        with caching():
+            paras = align_flat(ops, nps)
         if any(p.changed for p in paras):
             write_body(part.element, paras, rev)
 

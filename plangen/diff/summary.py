@@ -15,7 +15,7 @@ from plangen.view import DocumentView, ItemView
 KINDS = ("added", "removed", "modified", "resp", "due", "moved")
 KIND_WORDS = {"added": "新增", "removed": "删除", "modified": "修改", "resp": "调整责任",
               "due": "调整时限", "moved": "移动"}
-NOTICE_FIELDS = (("number", "发文字号"), ("title", "通知标题"), ("to", "主送机关"), ("body", "通知正文"),
+NOTICE_FIELDS = (("number", "发文字号"), ("title", "标题"), ("to", "主送机关"), ("body", "通知正文"),
                  ("attachments", "附件"), ("signature", "落款"), ("date", "成文日期"), ("note", "附注"),
                  ("cc", "抄送"), ("printed_by", "印发机关"), ("printed_on", "印发日期"),
                  ("secrecy", "密级"), ("urgency", "紧急程度"), ("copy_no", "份号"), ("signers", "签发人"))
