@@ -6,6 +6,12 @@
   [Content_Types].xml first, as Office expects) and fixed core properties, so the same inputs
   give the same bytes (python-docx and openpyxl stamp the wall clock otherwise).
 - `safe_filename`: an office/leader name → a file name that cannot escape or break the folder.
+- `remove_stale_temps`: the temp files of writers that died (SIGKILL between write and rename):
+  each temp file's name carries its writer's pid, so a live writer's file is never touched.
+
+Test hook: with PLANGEN_TEST_KILL_BEFORE_RENAME=N in the environment, the N-th file this process
+actually writes is killed with SIGKILL after its temp file is written and fsynced and before the
+rename (tests/test_build_faults.py uses it to kill a build at exactly that step).
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import tempfile
+import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -45,13 +53,14 @@ def atomic_write(path: Path, data: bytes, root: Path) -> bool:
             return False
     except OSError:
         pass
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
+        _test_hook_before_rename()
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -60,6 +69,68 @@ def atomic_write(path: Path, data: bytes, root: Path) -> bool:
             pass
         raise
     return True
+
+
+_writes = 0
+
+
+def _test_hook_before_rename() -> None:
+    global _writes
+    when = os.environ.get("PLANGEN_TEST_KILL_BEFORE_RENAME", "")
+    if not when:
+        return
+    _writes += 1
+    if when.isdigit() and _writes == int(when):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+STALE_SECONDS = 24 * 3600.0  # no write takes a day: such a temp file is stale whatever its pid
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stale(path: Path, now: float, legacy_age: float) -> bool:
+    pid, sep, _rest = path.name[len(TEMP_PREFIX):].partition("-")
+    try:
+        age = now - path.lstat().st_mtime
+    except OSError:
+        return False
+    if age > STALE_SECONDS:
+        return True
+    if sep and pid.isdigit():
+        return not _alive(int(pid))
+    return age > legacy_age  # a name without a pid (an older plangen): by age only
+
+
+def remove_stale_temps(root: Path, depth: int = 3, legacy_age: float = 60.0) -> list[Path]:
+    """Delete the temp files of dead writers in `root` and its folders down to `depth` levels
+    (output/, output/<plan>/, output/<plan>/sheets/, output/.plangen-cache/…); symlinks are
+    not followed. Returns what was removed."""
+    removed: list[Path] = []
+    now = time.time()
+    base = len(Path(root).parts)
+    for top, dirs, names in os.walk(root):
+        if len(Path(top).parts) - base >= depth:
+            dirs[:] = []
+        for n in names:
+            f = Path(top, n)
+            if n.startswith(TEMP_PREFIX) and _stale(f, now, legacy_age):
+                try:
+                    f.unlink()
+                    removed.append(f)
+                except OSError:
+                    pass
+    return sorted(removed)
 
 
 def _fix_core(xml: bytes, title: str | None) -> bytes:

@@ -26,6 +26,7 @@ from docxtpl import DocxTemplate
 from plangen.fonts import FontProfile
 from plangen.outio import normalize_zip
 from plangen.render import oxml
+from plangen import reads
 from plangen.templates import resolve_template
 from plangen.view import Block, DocumentView, NoticeView, mark_font_size, text_width
 
@@ -159,6 +160,7 @@ def _notice(tpl: Any, n: NoticeView) -> Any:
         # the seal (42 mm) floats over signature and date, centred on the date
         centre_x = TEXT_WIDTH_TWIPS - 4 * CHAR - date_w * CHAR / 2
         run = date.add_run()
+        reads.record(n.seal)
         run.add_picture(str(n.seal), width=Mm(42), height=Mm(42))
         oxml.float_picture(run, x_emu=int(centre_x * 635) - Mm(21), y_emu=-Mm(23))
     if n.note:
@@ -239,6 +241,7 @@ def render_docx(view: DocumentView, *, template: str | None = None, profile: Fon
     """The notice + plan as DOCX bytes (`pdfa` is part of the document renderers' common
     signature, see plangen.formats; it means nothing for a DOCX)."""
     path = resolve_template(template or view.template, ".docx", plan_dir=view.source.parent)
+    reads.record(path)
     tpl = DocxTemplate(str(path))
     doc = tpl.get_docx()
     kind = (doc.core_properties.category or path.stem).strip()

@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from plangen import reads
 from plangen.fonts import FontProfile, font_css
 from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, resolve_template
 from plangen.view import DocumentView, mark_font_size
@@ -60,6 +61,7 @@ def render_html(view: DocumentView, *, template: str | None, profile: FontProfil
     fonts = {role: profile.css_stack(role) for role in
              ("title", "body", "heading1", "heading2", "page_number")}
     seal = view.notice.seal if view.notice else None
+    reads.record(path, seal)
     html = env.get_template(path.name).render(
         view=view,
         fonts=fonts,
@@ -100,6 +102,7 @@ def _memo_key(view: DocumentView, template: str | None, profile: FontProfile,
 def render_pdf(view: DocumentView, *, template: str | None = None, profile: FontProfile,
                pdfa: bool = False) -> bytes:
     profile.check()
+    reads.record(*profile.files())
     key = _memo_key(view, template, profile, pdfa)
     if key not in _LAST:
         _LAST.clear()

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import jinja2
 
+from plangen import reads
 from plangen.fonts import font_css
 from plangen.sheets import Sheet
 from plangen.templates import resolve_template
@@ -28,6 +29,7 @@ def render_sheet_pdfs(view: DocumentView, sheets: Sequence[Sheet], profile) -> l
 
     profile.check()
     path = resolve_template("sheet", ".html.j2", plan_dir=view.source.parent)
+    reads.record(path, *profile.files())
     tpl = _template(str(path))
     fonts = {role: profile.css_stack(role) for role in ("title", "body", "heading1", "page_number")}
     out = []
