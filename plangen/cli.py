@@ -169,6 +169,31 @@ def new(source: Path, year: int, out: Path | None) -> None:
     _run(lambda: run_new(source, year=year, out=out))
 
 
+@main.command(context_settings={"ignore_unknown_options": False})
+@click.argument("args", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=Path("archive"),
+              show_default=True, help="归档包目录：每个计划一个子目录")
+@click.option("--retention", default="永久", show_default=True,
+              help="保管期限：永久、定期30年、定期10年（写入 metadata.xml）")
+@click.option("--fonts", default=None, help="字体方案名或文件路径")
+def archive(args: tuple[Path, ...], outdir: Path, retention: str, fonts: str | None) -> None:
+    """生成归档包（PDF/A-2b、OFD、DA/T 46 元数据、校验清单）；archive verify 目录：校验归档包。
+
+    \b
+    plangen archive plans/*.yaml -o archive
+    plangen archive verify archive
+    """
+    if args and str(args[0]) == "verify":
+        from plangen.archive import run_verify
+
+        dirs = args[1:] or (outdir,)
+        _run(lambda: run_verify(dirs))
+        return
+    from plangen.archive import run_archive
+
+    _run(lambda: run_archive(args, outdir=outdir, fonts=fonts, retention=retention))
+
+
 @main.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
