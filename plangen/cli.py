@@ -162,11 +162,22 @@ def import_(source: Path, out: Path | None, roster: Path | None) -> None:
               help="去年的计划文件")
 @click.option("--year", type=int, required=True, help="新年度")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None)
-def new(source: Path, year: int, out: Path | None) -> None:
+@click.option("--carry-unfinished", is_flag=True,
+              help="按台账最新一期，把未完成的工作任务标为“续办”（保留编号）并列出")
+def new(source: Path, year: int, out: Path | None, carry_unfinished: bool) -> None:
     """以去年的计划为底稿，生成新年度计划（保留注释和顺序，列出仍写着旧年份的地方）。"""
     from plangen.rollover import run_new
 
-    _run(lambda: run_new(source, year=year, out=out))
+    _run(lambda: run_new(source, year=year, out=out, carry_unfinished=carry_unfinished))
+
+
+@main.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+def ids(plan: Path) -> None:
+    """为没有编号的工作任务加上稳定编号（id），直接改写计划文件，保留注释和顺序。"""
+    from plangen.ids import run_ids
+
+    _run(lambda: run_ids(plan))
 
 
 @main.command(context_settings={"ignore_unknown_options": False})

@@ -65,8 +65,9 @@ def _give_ids(items: list[Any]) -> None:
             item.insert(0, "id", stable_id(str(item.get("title", "")), taken))
 
 
-def roll(text: str, new_year: int) -> tuple[str, int]:
-    """The new plan's YAML text and the old year."""
+def roll(text: str, new_year: int, carry: dict[str, str] | None = None) -> tuple[str, int]:
+    """The new plan's YAML text and the old year. Items whose id is in `carry` (unfinished in
+    the ledger's latest period) are marked `carried: true` (续办), with the standing as a comment."""
     y = _yaml()
     data = y.load(text)
     plan = data["plan"]
@@ -89,6 +90,11 @@ def roll(text: str, new_year: int) -> tuple[str, int]:
                 notice.yaml_add_eol_comment("待填写", key)
     _give_ids(_items(plan))
     for item in _items(plan):
+        if carry is not None and str(item.get("id")) in carry:
+            item["carried"] = True
+            item.yaml_add_eol_comment(f"续办：{carry[str(item.get('id'))]}", "carried")
+        elif carry is not None and "carried" in item:
+            del item["carried"]  # carried last year, finished this year
         due = item.get("due")
         if isinstance(due, dt.date):
             item["due"] = _shift(due, years)
@@ -108,7 +114,7 @@ def old_year_lines(text: str, old: int) -> list[tuple[int, str]]:
     return out
 
 
-def run_new(source: Path, *, year: int, out: Path | None) -> int:
+def run_new(source: Path, *, year: int, out: Path | None, carry_unfinished: bool = False) -> int:
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -117,7 +123,12 @@ def run_new(source: Path, *, year: int, out: Path | None) -> int:
         load_checked(source)
     except PlangenError as e:
         raise PlangenError(f"{display_path(source)} 有错误，请先修正（plangen check）。", e.problems) from None
-    new_text, old = roll(text, year)
+    carry: dict[str, str] | None = None
+    if carry_unfinished:
+        from plangen.progress import unfinished
+
+        carry = {ident: note for ident, _, note in unfinished(source)}
+    new_text, old = roll(text, year, carry)
     if year == old:
         raise PlangenError(f"新年度 {year} 与原计划年度相同。")
     out = out or source.with_name(source.name.replace(str(old), str(year)) if str(old) in source.name
@@ -126,6 +137,14 @@ def run_new(source: Path, *, year: int, out: Path | None) -> int:
         raise PlangenError(f"{display_path(out)} 已存在，没有覆盖。请用 -o 指定新的文件名。")
     out.write_text(new_text, encoding="utf-8")
     sys.stdout.write(f"已写出 {display_path(out)}：年度 {old} → {year}，发文字号序号和成文日期已清空待填。\n")
+    if carry_unfinished:
+        from plangen.progress import unfinished
+
+        rows = unfinished(source)
+        sys.stdout.write(f"上年度未完成、标为“续办”的工作任务 {len(rows)} 项（编号不变）：\n" if rows
+                         else "台账最新一期所有工作任务均已完成，没有续办事项。\n")
+        for ident, title, note in rows:
+            sys.stdout.write(f"  {ident}  {title}（{note}）\n")
     lines = old_year_lines(new_text, old)
     if lines:
         sys.stdout.write(f"以下正文仍写着 {old} 年，请逐条核对（未自动修改）：\n")

@@ -39,3 +39,32 @@ def run_forms(plan: Path, *, period: str, outdir: Path | None, fonts: str | None
         atomic_write(folder / name, data, root)
     sys.stdout.write(f"已生成 {len(files)} 份推进情况表（{p.label}）：{display_path(folder)}/\n")
     return 0
+
+
+def unfinished(plan: Path) -> list[tuple[str, str, str]]:
+    """(id, title, standing note) of every item not 已完成 in the ledger's latest period, for
+    `plangen new --from PLAN --carry-unfinished`. PlangenError when there is no ledger."""
+    from plangen.errors import PlangenError, display_path
+    from plangen.progress.ledger import ledger_path, load_ledger
+    from plangen.progress.report import build_report
+    from plangen.progress.schedule import parse_period
+    from plangen.view import load_view
+
+    view = load_view(plan)
+    lpath = ledger_path(plan)
+    if not lpath.exists():
+        raise PlangenError(f"--carry-unfinished 需要台账 {display_path(lpath)}，但它不存在："
+                           "请先用 plangen progress collect 收录推进情况表，或去掉 --carry-unfinished。")
+    ledger = load_ledger(lpath, view.name)
+    periods = ledger.periods()
+    if not periods:
+        raise PlangenError(f"台账 {display_path(lpath)} 中还没有任何报送，无法判断哪些任务未完成。")
+    latest = parse_period(periods[0])
+    report = build_report(view, ledger, latest)
+    when = latest.label.removeprefix(f"{latest.year}年")  # 6月, 第二季度: the new plan lists no old year
+    out = []
+    for s in report.standings:
+        if s.standing != "已完成" and s.item.id:
+            pct = "" if s.judgement.percent is None else f"，完成进度{s.judgement.percent:g}%"
+            out.append((s.item.id, s.item.title, f"上年度{when}{s.standing}{pct}"))
+    return out
