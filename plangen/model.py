@@ -134,7 +134,12 @@ class Notice(_Strict):
     to: Text = Field("", description="主送机关")
     body: Text = Field(description="通知正文，空行分段")
     attachments: list[Title] = Field(default_factory=list, description="附件名称")
-    signature: Name | None = Field(None, description="落款；默认发文机关")
+    signature: Name | list[Name] | None = Field(
+        None, description="落款（发文机关署名）；联合行文可写多个，默认为发文机关"
+    )
+    sealed: bool = Field(
+        True, description="是否加盖印章（GB/T 9704 7.3.5.1/7.3.5.2 两种落款版式）；给了印章图片即视为加盖"
+    )
     date: dt.date | None = Field(None, description="成文日期（新年度底稿可暂不填写）")
     seal: Name | None = Field(None, description="印章图片路径（相对本文件）")
     note: Text = Field("", description="附注")

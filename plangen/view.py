@@ -9,12 +9,21 @@ same order. None of them re-parses YAML or re-numbers items.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from plangen.dates import due_date as _due_date
+from plangen.layout import (
+    NoticeLayout,
+    SignatureLayout,
+    autospaced_width,
+    decide_layout,
+    place_signature,
+    text_width,
+)
 from plangen.model import Item, Notice, Plan, PlanFile, ProgressSettings
 
 if TYPE_CHECKING:
@@ -57,11 +66,6 @@ _GOOD_BREAK_AFTER = set("》的于发年、，与和及")
 # Common two-character words in plan and notice titles that a line break must not split.
 _WORDS = {"教育", "体育", "工作", "要点", "通知", "印发", "关于", "计划", "方案", "实施", "意见",
           "学校", "发展", "建设", "质量", "管理", "党委", "委员", "员会", "全市", "全区", "全县", "少年", "思想", "道德", "联合"}
-
-
-def text_width(s: str) -> float:
-    """Width in full-width character units (ASCII letters and digits count half)."""
-    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in s)
 
 
 def balanced_lines(text: str, max_width: float = TITLE_CHARS_PER_LINE) -> tuple[str, ...]:
@@ -333,11 +337,24 @@ class NoticeView:
     cc: str  # 抄送：A，B，C。 or ""
     printed_by: str
     printed_on: str  # 2024年2月22日印发 or ""
+    signatures: tuple[str, ...] = ()  # 发文机关署名, one per issuer (joint: lead first); () = (signature,)
+    sealed: bool = True  # GB/T 9704 7.3.5.1 (加盖印章) or 7.3.5.2 (不加盖印章); a seal image implies it
 
     @property
     def has_imprint(self) -> bool:
         """Whether the 版记 (cc / printed-by) is printed."""
         return bool(self.cc or self.printed_by or self.printed_on)
+
+    @functools.cached_property
+    def signature_layout(self) -> SignatureLayout:
+        """Signature and date positions (plangen.layout), glyph widths as drawn (PDF)."""
+        return place_signature(self.signatures or (self.signature,), self.date, sealed=self.sealed)
+
+    @functools.cached_property
+    def signature_layout_autospaced(self) -> SignatureLayout:
+        """The same positions for word processors, which space CJK text from digits (DOCX)."""
+        return place_signature(self.signatures or (self.signature,), self.date, sealed=self.sealed,
+                               width=autospaced_width)
 
 
 @dataclass(frozen=True)
@@ -350,6 +367,15 @@ class DocumentView:
     plan: PlanView
     aliases: dict[str, str] = field(default_factory=dict)  # roster spelling → canonical name
     progress: ProgressSettings = field(default_factory=ProgressSettings)  # roster's 督查 settings
+
+    @functools.cached_property
+    def layout(self) -> NoticeLayout:
+        """The notice layout under the plan's own template (plangen.layout.decide_layout)."""
+        return decide_layout(self.notice, self.template)
+
+    def layout_for(self, template: str | None) -> NoticeLayout:
+        """The notice layout under `template` (a --template override), or the plan's own."""
+        return self.layout if not template else decide_layout(self.notice, template)
 
     @property
     def doc_title(self) -> str:
@@ -559,6 +585,8 @@ def _notice_view(notice: Notice, base: Path) -> NoticeView:
     if note and not (note.startswith(("（", "(")) and note.endswith(("）", ")"))):
         note = f"（{note}）"
     cc = "抄送：" + "，".join(notice.cc) + "。" if notice.cc else ""
+    sig = notice.signature if notice.signature is not None else notice.issuers
+    signatures = tuple(x.strip() for x in ([sig] if isinstance(sig, str) else sig) if x.strip())
     return NoticeView(
         template=notice.template,
         copy_no=notice.copy_no or "",
@@ -574,7 +602,9 @@ def _notice_view(notice: Notice, base: Path) -> NoticeView:
         body=paragraphs(notice.body),
         attachments=atts,
         attachment_lines=att_lines,
-        signature=(notice.signature or notice.issuers[0]).strip(),
+        signature="、".join(signatures),
+        signatures=signatures,
+        sealed=notice.sealed or notice.seal is not None,
         date=gongwen_date(notice.date) if notice.date else "　　　　年　　月　　日",
         date_value=notice.date,
         seal=(base / notice.seal).resolve() if notice.seal else None,

@@ -322,7 +322,7 @@ def test_seal_floats_over_signature_and_date(tmp_path: Path) -> None:
     plan.write_text(plan.read_text(encoding="utf-8").replace("  date: 2024-02-22\n", "  date: 2024-02-22\n  seal: seal.png\n", 1),
                     encoding="utf-8")
     d = docx.Document(io.BytesIO(render(plan)))
-    date = next(p for p in d.paragraphs if p.text.startswith("2024年2月22日"))
+    date = next(p for p in d.paragraphs if p.text == "\t2024年2月22日")
     anchor = date._p.find(".//" + qn("wp:anchor"))
     assert anchor is not None and anchor.find(qn("wp:wrapNone")) is not None
     assert round(int(anchor.find(qn("wp:extent")).get("cx")) / 36000) == 42  # 42 mm

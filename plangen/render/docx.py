@@ -14,19 +14,20 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import docxtpl.subdoc  # noqa: F401 - imports docxcompose, which must happen before the fix below
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml.ns import nsmap as _nsmap
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
-import docxtpl.subdoc  # noqa: F401 - imports docxcompose, which must happen before the fix below
-from docx.oxml.ns import nsmap as _nsmap
 from docxtpl import DocxTemplate
 
+from plangen import reads
 from plangen.fonts import FontProfile
+from plangen.layout import NoticeLayout
 from plangen.outio import normalize_zip
 from plangen.render import oxml
-from plangen import reads
 from plangen.templates import resolve_template
 from plangen.view import Block, DocumentView, NoticeView, mark_font_size, text_width
 
@@ -62,36 +63,43 @@ def _para(sd: Any, style: str, text: str = "", *, bold: bool = False) -> Any:
     return p
 
 
-def _spacing(p: Any, before: int = 0, after: int = 0, line: int | None = None) -> None:
-    ppr = p._p.get_or_add_pPr()
-    sp = ppr.find(qn("w:spacing"))
-    if sp is None:
-        sp = oxml.OxmlElement("w:spacing")
-        ppr.append(sp)
-    sp.set(qn("w:before"), str(before))
-    sp.set(qn("w:after"), str(after))
-    if line is not None:
-        sp.set(qn("w:line"), str(line))
-        sp.set(qn("w:lineRule"), "exact")
-
-
 def _font(run: Any, name: str) -> None:
     oxml.set_run_fonts(run._r.get_or_add_rPr(), name)
 
 
-def _header(tpl: Any, n: NoticeView, profile: FontProfile, upward: bool) -> Any:
+def _header(tpl: Any, n: NoticeView, profile: FontProfile, layout: NoticeLayout) -> Any:
+    """版头: the elements `layout.header` names, in its order."""
     sd = tpl.new_subdoc()
-    tops = [(n.copy_no, "GWFlush"), (n.secrecy, "GWTopLine"), (n.urgency, "GWTopLine")]
-    tops = [(t, s) for t, s in tops if t]
-    for text, style in tops:
+    tops = [(n.copy_no, "GWFlush", "copy_no"), (n.secrecy, "GWTopLine", "secrecy"),
+            (n.urgency, "GWTopLine", "urgency")]
+    tops = [(t, s, e) for t, s, e in tops if e in layout.header]
+    for text, style, _ in tops:
         _para(sd, style, text)
-    size = mark_font_size(n.mark_lines, n.mark_suffix)
-    mark_line = round(size * 1.2 * 20)
     # the mark's upper edge 35 mm below the text block's upper edge
     gap = max(Mm(35).twips - len(tops) * LINE, 20)
     spacer = _para(sd, "GWFlush")
-    _spacing(spacer, line=gap)
+    oxml.set_exact_spacing(spacer._p.get_or_add_pPr(), line_twips=gap)
     oxml.set_snap_to_grid(spacer._p.get_or_add_pPr(), False)  # LibreOffice snaps it to one line otherwise
+    _mark(sd, n)
+    # document number two blank lines below the mark; the red rule is the paragraph's border
+    p = _para(sd, "GWNumber")
+    oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=None, before=2 * LINE)
+    if "signers" in layout.header:
+        # tab stops, not indents: the paragraph's bottom border (the red rule) follows indents
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        p.paragraph_format.tab_stops.add_tab_stop(Twips(CHAR), WD_TAB_ALIGNMENT.LEFT)
+        p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - CHAR), WD_TAB_ALIGNMENT.RIGHT)
+        p.add_run("\t" + n.number + "\t签发人：")
+        _font(p.add_run("　".join(n.signers)), profile.face("heading2").docx_name)
+    else:
+        p.add_run(n.number)
+    return sd
+
+
+def _mark(sd: Any, n: NoticeView) -> None:
+    """发文机关标志: one line, or joint names one per line with 文件 to their right."""
+    size = mark_font_size(n.mark_lines, n.mark_suffix)
+    mark_line = round(size * 1.2 * 20)
     if len(n.mark_lines) > 1 and n.mark_suffix:
         # names in one column (justified to the widest), 文件 in a merged cell to their right
         names_w = round(max(text_width(x) for x in n.mark_lines) * size * 20) + 60
@@ -106,73 +114,88 @@ def _header(tpl: Any, n: NoticeView, profile: FontProfile, upward: bool) -> Any:
             p = cell.paragraphs[0]
             oxml.set_style_id(p, "GWMark")
             p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
-            _spacing(p, line=mark_line)
+            oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=mark_line)
             p.add_run(name).font.size = Pt(size)
         oxml.set_cell_vcenter(merged)
         p = merged.paragraphs[0]
         oxml.set_style_id(p, "GWMark")
-        _spacing(p, line=mark_line)
+        oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=mark_line)
         p.add_run(n.mark_suffix).font.size = Pt(size)
     else:
         for i, line in enumerate(n.mark_lines):
             p = _para(sd, "GWMark")
-            _spacing(p, line=mark_line)
+            oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=mark_line)
             p.add_run(line + (n.mark_suffix if i == len(n.mark_lines) - 1 else "")).font.size = Pt(size)
-    # document number two blank lines below the mark; the red rule is the paragraph's border
-    p = _para(sd, "GWNumber")
-    _spacing(p, before=2 * LINE)
-    if upward:
-        # tab stops, not indents: the paragraph's bottom border (the red rule) follows indents
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        p.paragraph_format.tab_stops.add_tab_stop(Twips(CHAR), WD_TAB_ALIGNMENT.LEFT)
-        p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH_TWIPS - CHAR), WD_TAB_ALIGNMENT.RIGHT)
-        p.add_run("\t" + n.number + "\t签发人：")
-        _font(p.add_run("　".join(n.signers)), profile.face("heading2").docx_name)
-    else:
-        p.add_run(n.number)
-    return sd
 
 
 def _notice(tpl: Any, n: NoticeView) -> Any:
     sd = tpl.new_subdoc()
     for i, line in enumerate(n.title_lines):
         p = _para(sd, "GWTitle", line)
-        _spacing(p, before=2 * LINE if i == 0 else 0)  # two blank lines below the red rule
+        oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=None, before=2 * LINE if i == 0 else 0)  # two blank lines below the red rule
     if n.to:
-        _spacing(_para(sd, "GWFlush", n.to), before=LINE)
+        oxml.set_exact_spacing(_para(sd, "GWFlush", n.to)._p.get_or_add_pPr(), line_twips=None, before=LINE)
+    p = None
     for para in n.body:
-        _para(sd, "GWBody", para)
+        p = _para(sd, "GWBody", para)
     for k, (prefix, text) in enumerate(n.attachment_lines):
+        if p is not None and k > 0:
+            oxml.keep_next(p)  # 附件说明 in one piece
         p = _para(sd, "GWBody" if prefix else "GWFlush", prefix + text)
         if k == 0:
-            _spacing(p, before=LINE)
+            oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=None, before=LINE)
         else:
             oxml.set_indent(p._p.get_or_add_pPr(), left=5 * CHAR)
-    # signature centred above the date; the date 4 characters from the right edge
-    date_w, sig_w = text_width(n.date), text_width(n.signature)
-    sig = _para(sd, "GWSignature", n.signature)
-    _spacing(sig, before=2 * LINE)
-    oxml.set_indent(sig._p.get_or_add_pPr(), right=max(0, round((4 + (date_w - sig_w) / 2) * CHAR)))
-    oxml.keep_next(sig)
-    date = _para(sd, "GWSignature", n.date)
-    oxml.set_indent(date._p.get_or_add_pPr(), right=4 * CHAR)
+    if p is not None:
+        oxml.keep_next(p)  # the signature (and its seal) never stands on a page without text (7.3.5.1)
+    last = _signature(sd, n)
     if n.seal is not None:
-        # the seal (42 mm) floats over signature and date, centred on the date
-        centre_x = TEXT_WIDTH_TWIPS - 4 * CHAR - date_w * CHAR / 2
-        run = date.add_run()
-        reads.record(n.seal)
-        run.add_picture(str(n.seal), width=Mm(42), height=Mm(42))
-        oxml.float_picture(run, x_emu=int(centre_x * 635) - Mm(21), y_emu=-Mm(23))
+        _seal(last, n)
     if n.note:
         _para(sd, "GWBody", n.note)
     return sd
+
+
+_TAB_ALIGN = {"left": WD_TAB_ALIGNMENT.LEFT, "right": WD_TAB_ALIGNMENT.RIGHT, "centre": WD_TAB_ALIGNMENT.CENTER}
+
+
+def _signature(sd: Any, n: NoticeView) -> Any:
+    """Signature and date (GB/T 9704 7.3.5) at the view's positions, each piece after a tab to
+    its own tab stop: a centred stop centres the name on the date whatever width the word
+    processor gives the digits (LibreOffice spaces them from CJK text regardless of autoSpaceDN)."""
+    sl = n.signature_layout_autospaced
+    p = None
+    for i, line in enumerate(sl.lines):
+        if p is not None:
+            oxml.keep_next(p)
+        p = _para(sd, "GWSignature")
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        ppr = p._p.get_or_add_pPr()
+        oxml.set_indent(ppr, left=0, right=0)
+        oxml.set_auto_space(ppr, True)  # Word spaces digits as LibreOffice does: the stops assume it
+        if i == 0:
+            oxml.set_exact_spacing(ppr, line_twips=None, before=sl.blank_lines_before * LINE)
+        for piece in line:
+            p.paragraph_format.tab_stops.add_tab_stop(Twips(round(piece.x * CHAR)), _TAB_ALIGN[piece.align])
+        p.add_run("".join("\t" + piece.text for piece in line))
+    return p
+
+
+def _seal(date: Any, n: NoticeView) -> None:
+    """The seal (42 mm) floats over the signature and the date, centred on the date."""
+    sl = n.signature_layout_autospaced
+    run = date.add_run()
+    reads.record(n.seal)
+    run.add_picture(str(n.seal), width=Mm(42), height=Mm(42))
+    centre_y = LINE * (1 - len(sl.lines) / 2)  # twips from the date line's top to the block's middle
+    oxml.float_picture(run, x_emu=round(sl.seal_x * CHAR * 635) - Mm(21), y_emu=round(centre_y * 635) - Mm(21))
 
 
 def _block_paragraph(sd: Any, b: Block) -> Any:
     if b.kind in ("title", "issuers"):
         ps = [_para(sd, "GWTitle", s.text) for s in b.segments]
         if b.kind == "title":
-            _spacing(ps[-1], after=LINE)
+            oxml.set_exact_spacing(ps[-1]._p.get_or_add_pPr(), line_twips=None, after=LINE)
         return ps[0]
     style = {"heading1": "GWHeading1", "heading2": "GWHeading2"}.get(b.kind, "GWBody")
     p = _para(sd, style)
@@ -244,19 +267,19 @@ def render_docx(view: DocumentView, *, template: str | None = None, profile: Fon
     reads.record(path)
     tpl = DocxTemplate(str(path))
     doc = tpl.get_docx()
-    kind = (doc.core_properties.category or path.stem).strip()
+    layout = view.layout_for(template)
     _apply_profile(doc, profile)
     # plain: no 版头 and no notice — the plan alone (its issuers above its title, as 六安's)
-    n = view.notice if kind != "plain" else None
+    n = view.notice if layout.notice else None
     context: dict[str, Any] = {
-        "header": _header(tpl, n, profile, kind == "upward" or bool(n.signers)) if n else "",
+        "header": _header(tpl, n, profile, layout) if n else "",
         "notice": _notice(tpl, n) if n else "",
         "plan": _plan(tpl, view, new_page=n is not None),
         "view": view,
     }
     tpl.render(context, autoescape=True)
     doc = tpl.docx
-    if n is not None and n.has_imprint:
+    if n is not None and layout.imprint == "last-even-page":
         _imprint(doc, n)
     props = doc.core_properties
     props.title = view.doc_title

@@ -60,12 +60,14 @@ def set_color(rpr, rgb: str) -> None:  # type: ignore[no-untyped-def]
     _child(rpr, "w:color").set(qn("w:val"), rgb)
 
 
-def set_exact_spacing(ppr, line_twips: int = LINE_PITCH_TWIPS, before: int = 0, after: int = 0) -> None:  # type: ignore[no-untyped-def]
+def set_exact_spacing(ppr, line_twips: int | None = LINE_PITCH_TWIPS, before: int = 0, after: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Space before/after in twips and, unless `line_twips` is None (the style's), an exact line height."""
     sp = _child(ppr, "w:spacing")
-    sp.set(qn("w:line"), str(line_twips))
-    sp.set(qn("w:lineRule"), "exact")
     sp.set(qn("w:before"), str(before))
     sp.set(qn("w:after"), str(after))
+    if line_twips is not None:
+        sp.set(qn("w:line"), str(line_twips))
+        sp.set(qn("w:lineRule"), "exact")
 
 
 def set_indent(ppr, *, first_chars: int | None = None, left: int | None = None,  # type: ignore[no-untyped-def]

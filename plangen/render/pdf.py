@@ -70,7 +70,7 @@ def render_html(view: DocumentView, *, template: str | None, profile: FontProfil
         mark_size=mark_size(view),
         seal_uri=seal.as_uri() if seal else "",
         imprint_new_page=imprint_new_page,
-        show_notice=path.name != "plain.html.j2",
+        layout=view.layout_for(template),
     )
     return html, path
 
