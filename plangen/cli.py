@@ -286,3 +286,19 @@ def progress_report(plan: Path, period: str, outdir: Path | None, formats: str |
         raise click.BadParameter(str(e)) from None
     _run(lambda: run_report(plan, period=period, outdir=outdir, formats=chosen, fonts=fonts,
                             header={"number": number, "title": title, "issuer": issuer}))
+
+
+@main.command()
+@click.argument("plans_dir", required=False, default=Path("plans"), type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只允许本机访问）")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="端口；0 表示自动选择一个空闲端口")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="输出目录（预览只写在其中的 .plangen-cache/serve/ 下）")
+@click.option("--timeout", type=click.FloatRange(5, 3600), default=90.0, show_default=True,
+              help="一次生成最多用时（秒），超时则停止并提示")
+def serve(plans_dir: Path, host: str, port: int, outdir: Path, timeout: float) -> None:
+    """边写边看：在浏览器中实时预览计划（检查结果、提纲、页面、分解表）。"""
+    from plangen.serve import run_serve
+
+    _run(lambda: run_serve(plans_dir, host=host, port=port, outdir=outdir, timeout=timeout))

@@ -55,6 +55,7 @@ flock 9
 # ---------------------------------------------------------------- system packages
 pkgs=(fontconfig fonts-noto-cjk fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 [ "$mode" = test ] && pkgs+=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno)  # calc: progress forms saved through LibreOffice; python3-uno: the diff tests accept/reject tracked changes
+[ "$mode" = test ] && pkgs+=(chromium chromium-driver)  # serve and index.html tests in real headless Chromium
 command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
 # Debian's python3 has the venv module but no ensurepip without python3-venv.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || pkgs+=(python3-venv)

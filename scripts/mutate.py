@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Hand mutation run: apply one-line breaks to a copy of the repo, run the tests, list survivors.
+
+Run by hand (not in CI; it takes a while): `.venv/bin/python scripts/mutate.py [-k WORD] [--all]`.
+Each mutation replaces one exact piece of source text by a broken one, in a fresh copy of the
+working tree under $TMPDIR, and runs the tests it names (or the whole suite with --all). A
+mutation the tests do not catch "survives": a behaviour nothing pins. A mutation whose text is no
+longer in the source is reported as STALE: update its text after a refactor, never drop it.
+
+Exit 0 when every mutation was caught, 1 when some survived or went stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    file: str
+    old: str
+    new: str
+    tests: tuple[str, ...] = ("tests",)  # pytest arguments; the whole suite when not narrowed
+
+
+M = Mutation
+MUTATIONS: tuple[Mutation, ...] = (
+    # -- the twelve that survived the first hand run (issue 11) --------------------------------
+    M("sheet DOCX rows reversed", "plangen/sheets/docx.py",
+      "[r.cells for r in sheet.rows]", "[r.cells for r in sheet.rows][::-1]",
+      ("tests/test_guards.py", "tests/test_sheets.py")),
+    M("sheet PDF rows reversed", "templates/sheet.html.j2",
+      "{%- for row in sheet.rows %}", "{%- for row in sheet.rows|reverse %}",
+      ("tests/test_guards.py", "tests/test_sheets.py")),
+    M("build integrity by size only", "plangen/build.py",
+      'if state.sha(out_dir / rel) != info.get("sha256"):',
+      'if (out_dir / rel).stat().st_size != info.get("size"):',
+      ("tests/test_guards.py", "tests/test_build.py")),
+    M("importer: RuntimeError on binary input", "plangen/importer.py",
+      'raise PlangenError(f"{path}：这不是文本文件（含二进制数据）', 'raise RuntimeError(f"{path}：这不是文本文件（含二进制数据）',
+      ("tests/test_guards.py", "tests/test_import.py")),
+    M("importer: 5 MB limit removed", "plangen/importer.py",
+      "if size > MAX_IMPORT_BYTES:", "if False:", ("tests/test_guards.py", "tests/test_import.py")),
+    M("title word list ignored", "plangen/view.py",
+      "if text[i - 1 : i + 1] in _WORDS:", "if False:", ("tests/test_guards.py", "tests/test_view.py")),
+    M("preferred title breaks ignored", "plangen/view.py",
+      "if text[i - 1] in _GOOD_BREAK_AFTER:", "if False:", ("tests/test_guards.py", "tests/test_view.py")),
+    M("responsibility: sheets-only ignored", "plangen/view.py",
+      'show = plan.options.responsibility == "inline"', "show = True",
+      ("tests/test_guards.py", "tests/test_view.py")),
+    M("canonical names not de-duplicated", "plangen/view.py",
+      "        if c not in out:\n", "        if True:\n", ("tests/test_guards.py", "tests/test_view.py")),
+    M("upward layout decision ignored", "plangen/render/docx.py",
+      'kind == "upward" or bool(n.signers)', "False", ("tests/test_render_docx.py",)),
+    M("DOCX keep-with-next removed", "plangen/render/docx.py",
+      "        oxml.keep_next(p)\n", "        pass\n", ("tests/test_guards.py", "tests/test_render_docx.py")),
+    M("rollover due dates not shifted", "plangen/rollover.py",
+      'item["due"] = _shift(due, years)', 'item["due"] = due', ("tests/test_guards.py",)),
+    # -- dates, numbers, names ------------------------------------------------------------------
+    M("公文 date with leading zeros", "plangen/view.py",
+      'return f"{d.year}年{d.month}月{d.day}日"', 'return f"{d.year}年{d.month:02d}月{d.day:02d}日"'),
+    M("十 written 一十", "plangen/view.py",
+      'return "十" + (_DIGITS[n % 10] if n % 10 else "")', 'return "一十" + (_DIGITS[n % 10] if n % 10 else "")'),
+    M("did-you-mean never suggests", "plangen/names.py", "cutoff=0.5", "cutoff=1.0"),
+    M("document number accepts leading zeros", "plangen/check.py",
+      r"(?P<seq>[1-9]\d*)号", r"(?P<seq>\d+)号", ("tests/test_check.py",)),
+    # -- writing --------------------------------------------------------------------------------
+    M("atomic write without the rename", "plangen/outio.py",
+      "        os.replace(tmp, target)\n", "        __import__('shutil').copyfile(tmp, target)\n        os.unlink(tmp)\n",
+      ("tests/test_outio.py", "tests/test_build.py")),
+    M("zip entries keep the current time", "plangen/outio.py",
+      "FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)", "FIXED_ZIP_TIME = __import__('time').localtime()[:6]",
+      ("tests/test_render_docx.py", "tests/test_sheets.py", "tests/test_outio.py")),
+    M("file names keep path separators", "plangen/outio.py",
+      'def safe_filename(name: str, taken: set[str] | None = None) -> str:\n',
+      'def safe_filename(name: str, taken: set[str] | None = None) -> str:\n    return name\n',
+      ("tests/test_outio.py", "tests/test_sheets.py")),
+    # -- layout ---------------------------------------------------------------------------------
+    M("issuer mark not red (PDF)", "templates/gongwen.css.j2", "  color: #ff0000;", "  color: #000000;",
+      ("tests/test_render_pdf.py",)),
+    M("PDF keep-with-next removed", "templates/gongwen.css.j2",
+      "h1.heading1 { font-family: {{ fonts.heading1|safe }}; break-after: avoid;",
+      "h1.heading1 { font-family: {{ fonts.heading1|safe }};", ("tests/test_render_pdf.py",)),
+    # -- sheets ---------------------------------------------------------------------------------
+    M("matrix lead totals miss one", "plangen/sheets/__init__.py",
+      "workload = tuple((o.name, len(o.lead), len(o.assist)) for o in plan.offices)",
+      "workload = tuple((o.name, max(0, len(o.lead) - 1), len(o.assist)) for o in plan.offices)",
+      ("tests/test_sheets.py",)),
+    M("office sheet omits assisted items", "plangen/view.py",
+      "return tuple((i, \"牵头\") for i in self.lead) + tuple((i, \"配合\") for i in self.assist)",
+      "return tuple((i, \"牵头\") for i in self.lead)", ("tests/test_sheets.py", "tests/test_guards.py")),
+    # -- build ----------------------------------------------------------------------------------
+    M("build never takes the lock", "plangen/build.py",
+      "lock.acquire(timeout=-1 if wait else 0)", "pass", ("tests/test_build.py",)),
+    M("build ignores --force", "plangen/build.py",
+      "if not force and old.get(\"status\") == \"ok\"", "if old.get(\"status\") == \"ok\"",
+      ("tests/test_build.py",)),
+    M("a failed plan stops the build", "plangen/build.py",
+      "            st.problems = [p.format() for p in result.problems.errors]\n            continue\n",
+      "            raise SystemExit(1)\n", ("tests/test_build.py",)),
+    # -- check ----------------------------------------------------------------------------------
+
+    M("duplicate keys accepted", "plangen/loading.py",
+      'loaded.problems.add(kpos, "E012",', '(lambda *a: None)(kpos, "E012",', ("tests/test_check.py",)),
+    M("unknown offices accepted", "plangen/check.py", 'problems.add(pos, "E204",',
+      '(lambda *a: None)(pos, "E204",', ("tests/test_check.py",)),
+    M("tabs in indentation accepted", "plangen/loading.py",
+      'loaded.problems.add(Pos(loaded.display, lineno, col), "E003",',
+      '(lambda *a: None)(Pos(loaded.display, lineno, col), "E003",', ("tests/test_check.py",)),
+    M("rollover keeps the document number", "plangen/rollover.py",
+      '            notice["number"] = None\n', "            pass\n", ("tests/test_guards.py", "tests/test_import.py")),
+)
+
+
+def _copy_tree(dst: Path) -> None:
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n in (".git", ".venv", "output", "__pycache__", ".pytest_cache")}
+    shutil.copytree(REPO, dst, ignore=ignore, symlinks=True)
+
+
+def run_one(m: Mutation, run_all: bool, python: str) -> str:
+    src = (REPO / m.file).read_text(encoding="utf-8")
+    count = src.count(m.old)
+    if count != 1:
+        return f"STALE ({count} matches)"
+    with tempfile.TemporaryDirectory(prefix="plangen-mutant-") as tmp:
+        root = Path(tmp) / "repo"
+        _copy_tree(root)
+        (root / m.file).write_text(src.replace(m.old, m.new, 1), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        args = ["tests"] if run_all else list(m.tests)
+        r = subprocess.run([python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *args],
+                           cwd=root, env=env, capture_output=True, text=True)
+        return "caught" if r.returncode != 0 else "SURVIVED"
+
+
+def baseline(chosen: list[Mutation], run_all: bool, python: str) -> bool:
+    """The chosen tests pass on the unmutated copy (else every mutation would look caught)."""
+    args = ["tests"] if run_all else sorted({t for m in chosen for t in m.tests})
+    with tempfile.TemporaryDirectory(prefix="plangen-mutant-") as tmp:
+        root = Path(tmp) / "repo"
+        _copy_tree(root)
+        r = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], cwd=root,
+                           env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True)
+    if r.returncode != 0:
+        print("baseline fails: the unmutated tests do not pass; fix them first\n" + r.stdout[-3000:])
+    return r.returncode == 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-k", default="", help="only mutations whose name contains this")
+    ap.add_argument("--all", action="store_true", help="run the whole suite for every mutation")
+    args = ap.parse_args()
+    python = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv").exists() else sys.executable
+    chosen = [m for m in MUTATIONS if args.k in m.name]
+    if not baseline(chosen, args.all, python):
+        return 2
+    bad = 0
+    for m in chosen:
+        t0 = time.perf_counter()
+        verdict = run_one(m, args.all, python)
+        bad += verdict != "caught"
+        print(f"{verdict:18} {time.perf_counter() - t0:6.1f} s  {m.name}  ({m.file})", flush=True)
+    print(f"{len(chosen)} mutations: {len(chosen) - bad} caught, {bad} survived or stale")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

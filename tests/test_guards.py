@@ -1,0 +1,213 @@
+"""Behaviours a hand mutation run broke without any test noticing (issue 11). Each test pins one
+of them on real outputs; scripts/mutate.py re-applies those breaks and lists any survivor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pdfplumber
+import pytest
+import yaml
+
+from plangen.fonts import load_profile
+from plangen.sheets import list_sheets, render_sheets
+from plangen.view import balanced_lines, load_view
+
+REPO = Path(__file__).resolve().parents[1]
+PLANS = REPO / "plans"
+YUNXI = PLANS / "yunxi-2024.yaml"
+
+
+def plangen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "plangen", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def yunxi():  # type: ignore[no-untyped-def]
+    return load_view(YUNXI)
+
+
+# --------------------------------------------------------------------------- sheets: row order
+
+
+def _assist_before_lead(view):  # type: ignore[no-untyped-def]
+    """Offices with an assisted item earlier in the plan than one of their lead items: only their
+    sheets can tell "lead first, then assist" from plain plan order."""
+    return [o for o in view.plan.offices
+            if o.lead and o.assist and min(i.index for i in o.assist) < max(i.index for i in o.lead)]
+
+
+def test_office_sheets_list_leads_then_assists_in_docx_and_pdf(yunxi) -> None:  # type: ignore[no-untyped-def]
+    offices = _assist_before_lead(yunxi)
+    assert len(offices) >= 3  # 阳光服务中心, 工会, 教科室, 督导室 in 云溪
+    wanted = {o.name for o in offices}
+    specs = [s for s in list_sheets(yunxi) if s.kind == "office" and s.name in wanted]
+    files = render_sheets(yunxi, specs, ("docx", "pdf"), load_profile())
+    for spec in specs:
+        office = next(o for o in offices if o.name == spec.name)
+        expect = [i.title for i in yunxi.plan.items if i.lead_office == office.name] + \
+                 [i.title for i in yunxi.plan.items if office.name in i.assist_offices]
+        d = docx.Document(io.BytesIO(files[f"sheets/{spec.stem}.docx"]))
+        table = d.tables[0]
+        col = [c.text for c in table.rows[0].cells].index("工作任务")
+        titles = [r.cells[col].text for r in table.rows[1:] if r.cells[col].text]
+        assert titles == expect, spec.name
+        with pdfplumber.open(io.BytesIO(files[f"sheets/{spec.stem}.pdf"])) as pdf:
+            text = squash("".join(p.extract_text() or "" for p in pdf.pages))
+        where = [text.find(squash(t)[:8]) for t in expect]
+        assert -1 not in where and where == sorted(where), (spec.name, where)
+
+
+# --------------------------------------------------------------------------- build integrity
+
+
+def test_build_repairs_an_output_changed_in_place_with_the_same_size(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(PLANS / "luan-2024.yaml", plans)
+    out = tmp_path / "out"
+    assert plangen("build", str(plans), "-o", str(out), "--formats", "docx", "-j", "1").returncode == 0
+    target = out / "luan-2024" / "luan-2024.docx"
+    good = target.read_bytes()
+    bad = bytearray(good)
+    bad[len(bad) // 2] ^= 0xFF  # one byte flipped, same size
+    target.write_bytes(bytes(bad))
+    r = plangen("build", str(plans), "-o", str(out), "--formats", "docx", "-j", "1")
+    assert r.returncode == 0, r.stderr
+    assert target.read_bytes() == good
+
+
+# --------------------------------------------------------------------------- importer refusals
+
+
+def test_import_refuses_binary_input_with_a_message(tmp_path: Path) -> None:
+    src = tmp_path / "x.txt"
+    src.write_bytes(b"\x00\x01\x02PK\x03\x04" * 500)
+    r = plangen("import", str(src), "-o", str(tmp_path / "x.yaml"))
+    assert r.returncode == 1
+    assert "不是文本文件" in r.stderr and "内部错误" not in r.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_import_refuses_a_file_over_five_megabytes(tmp_path: Path) -> None:
+    src = tmp_path / "big.txt"
+    line = "一、加强党的建设\n1.深入学习贯彻党的二十大精神。\n".encode()
+    src.write_bytes(line * (6 * 1024 * 1024 // len(line) + 1))
+    r = plangen("import", str(src), "-o", str(tmp_path / "big.yaml"))
+    assert r.returncode == 1
+    assert "上限 5 MB" in r.stderr and "内部错误" not in r.stderr
+    assert not (tmp_path / "big.yaml").exists()
+
+
+# --------------------------------------------------------------------------- title lines
+
+# Words an independent reader would not split (not taken from plangen's own list).
+WORDS = ("工作", "体育", "教育", "专项", "督导", "检查", "通知", "关于", "要点")
+
+
+def _splits(lines: tuple[str, ...]) -> list[str]:
+    return [a[-1] + b[0] for a, b in zip(lines, lines[1:], strict=False) if a[-1] + b[0] in WORDS]
+
+
+@pytest.mark.parametrize("title", [
+    "关于开展中小学校体育工作专项督导检查的通知",
+    "关于印发《云溪区2024年教育体育工作要点》的通知",
+    "吉首市教育和体育局关于印发2023年全市教育体育工作要点的通知",
+])
+def test_title_lines_never_split_a_word(title: str) -> None:
+    lines = balanced_lines(title)
+    assert "".join(lines) == title and len(lines) >= 2
+    assert _splits(lines) == [], lines
+
+
+def test_title_lines_prefer_a_break_after_a_function_word() -> None:
+    # Balanced widths alone would break after 做 (14 | 13 characters); after 关于 reads right.
+    lines = balanced_lines("关于转发《湖南省教育厅关于做好学校食品安全工作》的通知")
+    assert lines[0].endswith("关于"), lines
+
+
+# --------------------------------------------------------------------------- plan body
+
+
+def _plan_with(tmp_path: Path, **options: str) -> Path:
+    data = yaml.safe_load(YUNXI.read_text(encoding="utf-8"))
+    data["plan"].setdefault("options", {}).update(options)
+    shutil.copy(PLANS / "yunxi.roster.yaml", tmp_path)
+    p = tmp_path / "yunxi-2024.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def test_sheets_only_keeps_responsibility_out_of_the_plan_but_in_the_sheets(tmp_path: Path) -> None:
+    p = _plan_with(tmp_path, responsibility="sheets-only")
+    out = tmp_path / "out"
+    r = plangen("render", str(p), "--formats", "docx", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    body = "".join(par.text for par in docx.Document(str(out / "yunxi-2024" / "yunxi-2024.docx")).paragraphs)
+    assert "责任领导" not in body and "责任股室" not in body
+    inline = load_view(YUNXI)
+    assert any("责任领导" in b.text for b in inline.plan.blocks)  # the default prints them
+    sheet = next(s for s in list_sheets(load_view(p)) if s.kind == "office")
+    files = render_sheets(load_view(p), [sheet], ("docx",), load_profile())
+    rows = docx.Document(io.BytesIO(files[f"sheets/{sheet.stem}.docx"])).tables[0].rows
+    assert len(rows) > 1
+
+
+def test_an_office_named_twice_through_its_alias_counts_once(tmp_path: Path) -> None:
+    data = yaml.safe_load(YUNXI.read_text(encoding="utf-8"))
+    item = data["plan"]["sections"][0]["items"][1]
+    item["offices"] = ["纪监室", "纪检监察室", "办公室", "办公室"]
+    shutil.copy(PLANS / "yunxi.roster.yaml", tmp_path)
+    p = tmp_path / "yunxi-2024.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    v = load_view(p)
+    it = next(i for i in v.plan.items if i.title == item["title"].rstrip("。"))
+    assert it.offices == ("纪检监察室", "办公室")
+    office = next(o for o in v.plan.offices if o.name == "纪检监察室")
+    assert [i.index for i in office.lead].count(it.index) == 1 and it not in office.assist
+
+
+# --------------------------------------------------------------------------- DOCX keep-with-next
+
+
+def test_docx_headings_keep_with_the_next_paragraph(yunxi, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    assert plangen("render", str(YUNXI), "--formats", "docx", "-o", str(out)).returncode == 0
+    d = docx.Document(str(out / "yunxi-2024" / "yunxi-2024.docx"))
+    headings = {squash(s.title) for s in yunxi.plan.sections}
+    found = 0
+    for par in d.paragraphs:
+        if any(h and h in squash(par.text) for h in headings) and len(squash(par.text)) < 40:
+            found += 1
+            keep = par.paragraph_format.keep_with_next or par.style.paragraph_format.keep_with_next
+            assert keep, par.text
+    assert found >= len(headings)
+
+
+# --------------------------------------------------------------------------- rollover
+
+
+def test_new_from_moves_item_dates_by_the_years(tmp_path: Path) -> None:
+    data = yaml.safe_load(YUNXI.read_text(encoding="utf-8"))
+    data["plan"]["sections"][0]["items"][0]["due"] = dt.date(2024, 6, 30)
+    shutil.copy(PLANS / "yunxi.roster.yaml", tmp_path)
+    src = tmp_path / "yunxi-2024.yaml"
+    src.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = plangen("new", "--from", str(src), "--year", "2026", cwd=tmp_path)
+    new = tmp_path / "yunxi-2026.yaml"
+    assert new.exists(), r.stdout + r.stderr
+    rolled = yaml.safe_load(new.read_text(encoding="utf-8"))
+    assert str(rolled["plan"]["sections"][0]["items"][0]["due"]) == "2026-06-30"
+    assert rolled["plan"]["year"] == 2026
