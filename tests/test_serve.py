@@ -143,9 +143,10 @@ def test_live_preview_edit_break_fix(served, browser) -> None:  # type: ignore[n
 
 def test_sheet_tab_renders_when_opened(served, browser) -> None:  # type: ignore[no-untyped-def]
     port = served["port"]
-    before = status(port)["renders_done"]
     browser.get(f"http://127.0.0.1:{port}/plan/yunxi-2024")
     tab = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='1']"), "the sheet tabs")
+    wait_for(lambda: not status(port)["rendering"] and not status(port)["queued"], "idle")
+    before = status(port)["renders_done"]
     name = tab.text
     tab.click()
     img = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "#sheet img"), "the sheet page")
