@@ -313,3 +313,49 @@ def test_rollover_notice_fields_are_tracked_changes(tmp_path: Path) -> None:
             "--author", "李四", cwd=tmp_path, env=env)
     revs = list(docx.Document(str(tmp_path / "e/redline.docx")).element.body.iter(W + "ins"))
     assert {(x.get(W + "date"), x.get(W + "author")) for x in revs} == {("2025-01-02T00:00:00Z", "李四")}
+
+
+def test_joint_issuers_mark_table_and_seal(tmp_path: Path) -> None:
+    """A joint plan against its edited self: the mark table is compared cell by cell, the seal
+    stays, accept/reject exact."""
+    import shutil
+
+    data = Path(__file__).parent / "data" / "diff"
+    shutil.copy(data / "seal.png", tmp_path / "seal.png")
+    text = (data / "joint-2024.yaml").read_text(encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(text, encoding="utf-8")
+    edited = text.replace("共青团岳阳市云溪区委员会", "岳阳市云溪区妇女联合会").replace(
+        "联〔2024〕2号", "联〔2024〕3号").replace("全年不少于4次", "每学期不少于2次")
+    assert edited.count("妇女联合会") == 1
+    (tmp_path / "new.yaml").write_text(edited, encoding="utf-8")
+    r = cli("diff", "old.yaml", "new.yaml", "--formats", "docx,html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "修改1项" in r.stdout and "通知发文字号：岳云教体联〔2024〕2号 → 岳云教体联〔2024〕3号" in r.stdout
+    red = body(tmp_path / "output/diff/old--new/redline.docx")
+    assert para_texts(resolve(red, True)) == para_texts(rendered(tmp_path / "new.yaml"))
+    assert para_texts(resolve(red, False)) == para_texts(rendered(tmp_path / "old.yaml"))
+    cell = red.find(f"{W}tbl")
+    # 共青团岳阳市云溪区委员会 → 岳阳市云溪区妇女联合会: the shared 岳阳市云溪区 and 会 stay
+    assert changes(cell, "del") == ["共青团", "委员"] and changes(cell, "ins") == ["妇女联合"]
+    assert len(list(red.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}anchor"))) == 1
+    p = paragraph_with(red, "开展主题教育活动")
+    assert changes(p, "del") == ["全年", "4"] and changes(p, "ins") == ["每学期", "2"]
+
+
+@pytest.mark.parametrize("a,b", [("luan-2024", "jishou-2023"), ("jishou-2023", "yunxi-2024")])
+def test_unrelated_plans_accept_reject_exact(a: str, b: str) -> None:
+    """Two different bureaus' plans (plain vs red-header, block vs inline titles, with and
+    without responsibility lines): nearly everything is added or removed, and accepting or
+    rejecting still gives exactly one plan or the other."""
+    from plangen.diff import render_outputs
+    from plangen.diff.match import match
+    from plangen.diff.summary import summarize
+
+    repo = Path(__file__).resolve().parents[1]
+    pa, pb = repo / "plans" / f"{a}.yaml", repo / "plans" / f"{b}.yaml"
+    m = match(load_view(pa), load_view(pb))
+    out = render_outputs(m, summarize(m), ("docx",), author="x", date="2024-01-01T00:00:00Z",
+                         fonts=None)
+    red = docx.Document(io.BytesIO(out["docx"])).element.body
+    assert para_texts(resolve(red, True)) == para_texts(rendered(pb))
+    assert para_texts(resolve(red, False)) == para_texts(rendered(pa))

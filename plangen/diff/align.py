@@ -53,10 +53,12 @@ class RPara:
     move: str = ""  # move name, shared by the move source and destination
     unit: UnitKey | None = None
     opaque: bool = False  # a table, carried over from the new rendering untracked
+    cells: list[tuple[Any, list[RPara]]] = field(default_factory=list)  # a table pair: (new w:tc, its paragraphs)
 
     @property
     def changed(self) -> bool:
-        return self.mode != "same" or any(s.op != "eq" for s in self.spans)
+        return self.mode != "same" or any(s.op != "eq" for s in self.spans) or any(
+            p.changed for _, ps in self.cells for p in ps)
 
     @property
     def element(self) -> Any:
@@ -168,8 +170,7 @@ def pair_paragraphs(old: list[Any], new: list[Any]) -> list[tuple[Any, Any]]:
 
 def rpara(o: Any, n: Any, mode: Mode | None = None, move: str = "", unit: UnitKey | None = None) -> RPara:
     if (n if n is not None else o).tag != qn("w:p"):
-        # tables (the joint issuers' mark) are not tracked: the new one, or nothing
-        return RPara("same", o, n, [], unit=unit, opaque=True)
+        return _table(o, n, unit)
     if o is not None and n is not None:
         m: Mode = mode or "same"
         if m == "same" and key_text(o) == key_text(n):
@@ -182,6 +183,22 @@ def rpara(o: Any, n: Any, mode: Mode | None = None, move: str = "", unit: UnitKe
     if mode == "move_to":
         return RPara("move_to", None, n, [Span("eq", tokens(n))], move, unit)
     return RPara("added", None, n, [Span("ins", tokens(n))], unit=unit)
+
+
+def _shape(tbl: Any) -> list[int]:
+    return [len(tr.findall(qn("w:tc"))) for tr in tbl.findall(qn("w:tr"))]
+
+
+def _table(o: Any, n: Any, unit: UnitKey | None) -> RPara:
+    """Tables (the joint issuers' mark): two of the same shape are compared cell by cell;
+    otherwise the new one is carried over untracked (or the old one dropped)."""
+    if o is None or n is None or o.tag != n.tag or _shape(o) != _shape(n):
+        return RPara("same", o, n, [], unit=unit, opaque=True)
+    cells = []
+    for tr_o, tr_n in zip(o.findall(qn("w:tr")), n.findall(qn("w:tr")), strict=True):
+        for tc_o, tc_n in zip(tr_o.findall(qn("w:tc")), tr_n.findall(qn("w:tc")), strict=True):
+            cells.append((tc_n, align_flat(tc_o.findall(qn("w:p")), tc_n.findall(qn("w:p")))))
+    return RPara("same", o, n, [], unit=unit, cells=cells)
 
 
 def align_flat(old: list[Any], new: list[Any]) -> list[RPara]:

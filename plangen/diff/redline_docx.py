@@ -103,9 +103,11 @@ def _mark(p: Any, tag: str, rev: Revisions) -> None:
 
 def build_paragraph(rp: RPara, rev: Revisions, *, first: bool, last: bool,
                     range_ids: dict[tuple[str, str], int]) -> Any | None:
-    if rp.opaque:
+    if rp.opaque or not rp.changed:
         return rp.new
-    if not rp.changed:
+    if rp.cells:
+        for tc, paras in rp.cells:
+            write_body(tc, paras, rev)
         return rp.new
     from_old = rp.new is None
     base = rp.new if rp.new is not None else rp.old
@@ -142,7 +144,8 @@ def build_paragraph(rp: RPara, rev: Revisions, *, first: bool, last: bool,
 
 
 def write_body(body: Any, paras: list[RPara], rev: Revisions) -> None:
-    """Replace the body's paragraphs and tables with the redline's, keeping the final sectPr."""
+    """Replace the paragraphs and tables of a body (or footer, or table cell) with the
+    redline's, keeping the final sectPr."""
     for child in list(body):
         if child.tag in (qn("w:p"), qn("w:tbl")):
             body.remove(child)

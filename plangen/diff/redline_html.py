@@ -57,7 +57,12 @@ def _style(p: Any) -> str:
 
 
 def html_paragraphs(paras: list[RPara], m: Matching) -> list[HtmlPara]:
+    flat: list[RPara] = []
+    for rp in paras:  # a table's cells read as paragraphs
+        flat.extend([p for _, ps in rp.cells for p in ps] if rp.cells else [rp])
     out: list[HtmlPara] = []
+    paras = flat
+    started = False
     for k, rp in enumerate(paras):
         if rp.opaque:
             continue
@@ -78,7 +83,11 @@ def html_paragraphs(paras: list[RPara], m: Matching) -> list[HtmlPara]:
         if not pieces and rp.mode == "same":
             continue  # spacing paragraphs of the 版头
         note = _due_note(rp, paras[k + 1] if k + 1 < len(paras) else None, m)
-        out.append(HtmlPara(_style(rp.element), rp.mode, tuple(pieces), note))
+        cls = _style(rp.element)
+        if rp.unit is not None and not started:
+            started = True
+            cls += " plan-start" if k else ""  # the plan begins on a new page after the notice
+        out.append(HtmlPara(cls, rp.mode, tuple(pieces), note))
     return out
 
 
