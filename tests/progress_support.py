@@ -39,7 +39,7 @@ LEAD = {"ledger": "办公室", "formula": "教育股", "school-check": "教育�
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "plangen", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 def plan_copy(tmp: Path) -> Path:

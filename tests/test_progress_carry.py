@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import yaml
-
 from progress_support import FILLS, fill, fill_all, make_forms, plan_copy, run
 
 

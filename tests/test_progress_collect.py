@@ -11,9 +11,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-
-from progress_support import (DATA_ROW, FILLS, LEAD, STANDING, fill, fill_all, libreoffice_resave, light,
-                              make_forms, plan_copy, run)
+from progress_support import (
+    DATA_ROW,
+    FILLS,
+    LEAD,
+    STANDING,
+    fill,
+    fill_all,
+    libreoffice_resave,
+    light,
+    make_forms,
+    plan_copy,
+    run,
+)
 
 JUNE = dt.date(2024, 6, 30)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from progress_support import DATA, plan_copy, run
 
 

@@ -10,8 +10,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from progress_support import FILLS, LEAD, STANDING, fill, fill_all, light, make_forms, plan_copy, run
+from progress_support import (
+    FILLS,
+    LEAD,
+    STANDING,
+    fill,
+    fill_all,
+    light,
+    make_forms,
+    plan_copy,
+    run,
+)
 
 JUNE = dt.date(2024, 6, 30)
 MAY = dt.date(2024, 5, 31)

@@ -85,7 +85,7 @@ def form_name(office: str, period: Period, taken: set[str] | None = None) -> str
 
 def render_form(view: DocumentView, office: str, period: Period, profile: Any = None) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -117,18 +117,7 @@ def render_form(view: DocumentView, office: str, period: Period, profile: Any = 
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.border = border
         ws.column_dimensions[get_column_letter(c)].width = WIDTHS[c - 1]
-    fill_in = PatternFill("solid", fgColor="FFF2CC")
-    for r, row in enumerate(rows, HEADER_ROWS + 1):
-        for c, value in enumerate((*row.cells, "", "", "", "", "", row.id), 1):
-            cell = cells.text(ws, r, c, value)
-            cell.font = Font(name=body, size=10.5)
-            cell.alignment = Alignment(vertical="top", wrap_text=True,
-                                       horizontal="center" if c in (1, 5, 7, 8) else "left")
-            cell.border = border
-            if COLUMNS[c - 1] in FILLED:
-                cell.protection = Protection(locked=False)
-                cell.fill = fill_in
-        ws.row_dimensions[r].height = max(30, min(409, 15 * (len(row.item.title) // 16 + 1)))
+    _data_rows(ws, rows, body, border)
     last = HEADER_ROWS + len(rows)
     ws.column_dimensions[get_column_letter(COL["编号"])].hidden = True
     status_col = get_column_letter(COL["状态"])
@@ -150,6 +139,24 @@ def render_form(view: DocumentView, office: str, period: Period, profile: Any = 
     buf = io.BytesIO()
     wb.save(buf)
     return normalize_zip(buf.getvalue())
+
+
+def _data_rows(ws: Any, rows: tuple[FormRow, ...], font: str, border: Any) -> None:
+    """The rows: locked cells as they are, fill-in cells unlocked and tinted, the id hidden."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    fill_in = PatternFill("solid", fgColor="FFF2CC")
+    for r, row in enumerate(rows, HEADER_ROWS + 1):
+        for c, value in enumerate((*row.cells, "", "", "", "", "", row.id), 1):
+            cell = cells.text(ws, r, c, value)
+            cell.font = Font(name=font, size=10.5)
+            cell.alignment = Alignment(vertical="top", wrap_text=True,
+                                       horizontal="center" if c in (1, 5, 7, 8) else "left")
+            cell.border = border
+            if COLUMNS[c - 1] in FILLED:
+                cell.protection = Protection(locked=False)
+                cell.fill = fill_in
+        ws.row_dimensions[r].height = max(30, min(409, 15 * (len(row.item.title) // 16 + 1)))
 
 
 def _print_setup(ws: Any, office: str, due: dt.date) -> None:

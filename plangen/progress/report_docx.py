@@ -54,9 +54,10 @@ def _table(sd: Any, head: Sequence[str], rows: Sequence[Sequence[str]], widths: 
         mar.find(qn(f"w:{side}")).set(qn("w:w"), "57")
     oxml.repeat_table_header(table.rows[0])
     head_font = profile.face("heading1").docx_name
-    for r, values in enumerate([list(head), *map(list, rows)]):
+    for r, (tr, values) in enumerate(zip(table.rows, [list(head), *map(list, rows)])):
+        row_cells = tr.cells  # once per row: table.cell(r, c) walks the whole table each time
         for c, value in enumerate(values):
-            cell = table.cell(r, c)
+            cell = row_cells[c]
             p = cell.paragraphs[0]
             oxml.set_style_id(p, "GWFlush")
             _spacing(p, line=300)
