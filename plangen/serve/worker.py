@@ -133,11 +133,16 @@ def _handle(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_summary(path: Path) -> dict[str, Any]:
-    from plangen.check import check_file
+    from plangen.errors import PlangenError
+    from plangen.view import load_checked
 
-    r = check_file(path)
+    try:
+        r = load_checked(path)
+    except PlangenError as e:
+        errors = [p for p in e.problems if p.severity == "error"]
+        return {"errors": len(errors) or 1, "warnings": len(e.problems) - len(errors), "title": ""}
     title = r.plan.plan.title if r.plan is not None else ""
-    return {"errors": len(r.problems.errors), "warnings": len(r.problems.warnings), "title": title}
+    return {"errors": 0, "warnings": len(r.problems.warnings), "title": title}
 
 
 def _problem_dicts(problems: Any, source: Path) -> list[dict[str, Any]]:
