@@ -15,11 +15,16 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from plangen.fonts import FontProfile
+from plangen.layout import decide_layout
 from plangen.outio import normalize_zip
 from plangen.progress.report import ItemStanding, Report, lag_text
 from plangen.progress.schedule import LIGHT_COLOURS
 from plangen.render import oxml
-from plangen.render.docx import _apply_profile, _header, _para, _spacing
+from plangen.render.docx import _apply_profile, _header, _para
+
+
+def _spacing(p: Any, before: int = 0, after: int = 0, line: int | None = None) -> None:
+    oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=line, before=before, after=after)
 from plangen.templates import resolve_template
 from plangen.view import text_width
 
@@ -179,7 +184,7 @@ def render_report_docx(report: Report, profile: FontProfile) -> bytes:
     tpl = DocxTemplate(str(path))
     doc = tpl.get_docx()
     _apply_profile(doc, profile)
-    context = {"header": _header(tpl, report.notice, profile, False), "notice": _body(tpl, report, profile),
+    context = {"header": _header(tpl, report.notice, profile, decide_layout(report.notice, "red-header")), "notice": _body(tpl, report, profile),
                "plan": "", "view": report.view}
     tpl.render(context, autoescape=True)
     doc = tpl.docx
