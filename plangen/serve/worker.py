@@ -156,7 +156,8 @@ def _problem_dicts(problems: Any, source: Path) -> list[dict[str, Any]]:
         start = max(0, p.pos.col - 1 - 40)  # a window around the column, the column marked
         col = p.pos.col - 1 - start
         excerpt = line[start:start + 80]
-        out.append({"where": str(p.pos), "line": p.pos.line, "col": p.pos.col, "code": p.code,
+        where = str(p.pos).replace(p.pos.file, Path(p.pos.file).name, 1)  # the folder is the page's
+        out.append({"where": where, "line": p.pos.line, "col": p.pos.col, "code": p.code,
                     "severity": p.severity, "message": p.message, "hint": p.hint,
                     "before": ("…" if start else "") + excerpt[:max(col, 0)],
                     "at": excerpt[col:col + 1] if col >= 0 else "",
