@@ -63,6 +63,48 @@ def undrawable(plans_dir: Path, profile: FontProfile) -> list[str]:
     return out
 
 
+def _fs_type(path: str, index: int) -> int:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True, fontNumber=index) if path.lower().endswith((".ttc", ".otc")) \
+        else TTFont(path, lazy=True)
+    return int(font["OS/2"].fsType) if "OS/2" in font else 0
+
+
+def archive_formats(profile: FontProfile) -> list[str]:
+    """Why OFD / PDF/A-2b cannot be written (empty: they can): both embed every font, so each
+    font must allow embedding (OS/2 fsType), the PDF must be readable back (pikepdf), and the
+    archive's digests need SM3 from OpenSSL."""
+    problems = []
+    for face in [*profile.faces.values(), *profile.fallback]:
+        if face.path is None:
+            continue
+        try:
+            fs = _fs_type(str(face.path), face.index)
+        except Exception as e:  # noqa: BLE001 - any unreadable font is reported, not raised
+            problems.append(f"{face.label}：{face.path} 无法读取（{type(e).__name__}）")
+            continue
+        if fs & 0x000F == 0x0002 or fs & 0x0200:
+            problems.append(f"{face.label}：{face.path} 的授权不允许嵌入（OS/2 fsType={fs:#06x}），"
+                            "PDF/A 和 OFD 必须嵌入字体，请换用允许嵌入的字体")
+    try:
+        import pikepdf  # noqa: F401
+    except ImportError:
+        problems.append("未安装 pikepdf（读回 PDF 生成 OFD、修正 PDF/A 都要用它）：请重新安装 plangen")
+    from plangen.archive import sm3_available
+
+    if not sm3_available():
+        problems.append("OpenSSL 不提供 SM3 摘要：归档包的 metadata.xml 和校验清单无法生成")
+    return problems
+
+
+def _archive_lines(problems: list[str], fast_subset: bool) -> list[str]:
+    if problems:
+        return ["归档格式（OFD、PDF/A-2b）：不能生成\n", *(f"  ✗ {p}\n" for p in problems)]
+    how = "沿用 PDF 中已子集化的字体" + ("" if fast_subset else "（PDF 子集化较慢，见上）")
+    return [f"归档格式：OFD（GB/T 33190）可以生成，{how}；PDF/A-2b 可以生成；SM3 摘要可用\n"]
+
+
 def run_doctor(*, fonts: str | None, plans_dir: Path) -> int:
     w = sys.stdout.write
     bad = 0
@@ -87,7 +129,11 @@ def run_doctor(*, fonts: str | None, plans_dir: Path) -> int:
     subset = ctypes.util.find_library("harfbuzz-subset")
     w("快速子集化（libharfbuzz-subset）：" + ("可用\n" if subset else
       "不可用，WeasyPrint 将改用 fontTools，生成 PDF 慢约 15 倍（请安装 libharfbuzz-subset0）\n"))
-    for pkg in ("weasyprint", "pydyf", "python-docx", "docxtpl", "openpyxl", "fonttools"):
+    archive_problems = archive_formats(profile) if not bad else ["字体缺失"]
+    bad += bool(archive_problems)
+    for line in _archive_lines(archive_problems, bool(subset)):
+        w(line)
+    for pkg in ("weasyprint", "pydyf", "python-docx", "docxtpl", "openpyxl", "fonttools", "pikepdf"):
         try:
             w(f"  {pkg} {importlib.metadata.version(pkg)}\n")
         except importlib.metadata.PackageNotFoundError:

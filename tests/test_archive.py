@@ -140,3 +140,35 @@ def test_same_inputs_same_package(archive: Path, tmp_path: Path) -> None:
 def test_bad_retention_is_refused(tmp_path: Path) -> None:
     r = plangen("archive", str(PLANS[0]), "-o", str(tmp_path), "--retention", "十年")
     assert r.returncode == 1 and "保管期限" in r.stderr and "永久" in r.stderr
+
+
+def _restricted_copy(src: Path, dst: Path) -> None:
+    """A copy of a font whose OS/2 fsType says 'restricted license: no embedding'."""
+    import struct
+
+    data = bytearray(src.read_bytes())
+    (num_tables,) = struct.unpack(">H", data[4:6])
+    for i in range(num_tables):
+        tag, _sum, offset, _len = struct.unpack(">4sIII", data[12 + 16 * i: 28 + 16 * i])
+        if tag == b"OS/2":
+            data[offset + 8: offset + 10] = struct.pack(">H", 0x0002)
+    dst.write_bytes(bytes(data))
+
+
+def test_doctor_reports_archive_formats(tmp_path: Path) -> None:
+    r = plangen("doctor", "--plans", str(REPO / "plans"))
+    assert r.returncode == 0 and "OFD（GB/T 33190）可以生成" in r.stdout and "PDF/A-2b 可以生成" in r.stdout
+    from plangen.fonts import load_profile
+
+    title = load_profile().face("title").path
+    _restricted_copy(title, tmp_path / "Restricted.otf")
+    profile = tmp_path / "bureau.yaml"
+    profile.write_text(
+        "title: {docx: 方正小标宋简体, pdf: Restricted.otf}\n"
+        "body: {docx: 仿宋_GB2312, pdf: FandolFang-Regular.otf}\n"
+        "heading1: {docx: 黑体, pdf: FandolHei-Regular.otf}\n"
+        "heading2: {docx: 楷体_GB2312, pdf: FandolKai-Regular.otf}\n"
+        "page_number: {docx: 宋体, pdf: FandolSong-Regular.otf}\n", encoding="utf-8")
+    r = plangen("doctor", "--fonts", str(profile), "--plans", str(REPO / "plans"))
+    assert r.returncode == 1
+    assert "归档格式（OFD、PDF/A-2b）：不能生成" in r.stdout and "Restricted.otf 的授权不允许嵌入" in r.stdout

@@ -219,29 +219,31 @@ class _Run:
         self.op_quote(o, d)
 
     def show(self, parts: list[Any]) -> None:
+        """Glyph origins: text-space offset u along the baseline, through M = Tm × CTM."""
         gs = self.gs
         if gs.font is None:
             return
         font = self.interp.fonts[gs.font]
-        size, th = gs.font_size, gs.hscale
+        size, th, rise = gs.font_size, gs.hscale, gs.rise
+        a, b, c, d, e, f = mul(self.tm, gs.ctm)
+        x_scale, y_scale = math.hypot(a, b), math.hypot(c, d)
         glyphs: list[Glyph] = []
-        scale: float | None = None
+        u = 0.0
+        widths, default, tu = font.widths, font.default_width, font.to_unicode
         for part in parts:
             if not isinstance(part, pikepdf.String):
-                self.tm = mul((1, 0, 0, 1, -float(part) / 1000 * size * th, 0), self.tm)
+                u -= float(part) / 1000 * size * th
                 continue
             raw = bytes(part)
             for i in range(0, len(raw) - 1, 2):
                 gid = raw[i] << 8 | raw[i + 1]
-                trm = mul(mul((size * th, 0, 0, size, 0, gs.rise), self.tm), gs.ctm)
-                w0 = font.widths.get(gid, font.default_width) / 1000
-                tx = (w0 * size + gs.char_spacing) * th
-                scale = math.hypot(trm[2], trm[3])
-                adv_mm = w0 * size * th * math.hypot(*mul(self.tm, gs.ctm)[:2])
-                glyphs.append(Glyph(gid, font.to_unicode.get(gid, ""), trm[4], trm[5], adv_mm))
-                self.tm = mul((1, 0, 0, 1, tx, 0), self.tm)
-        if glyphs and scale:
-            self.out.items.append(TextItem(gs.font, scale, gs.fill, gs.fill_alpha, glyphs))
+                w0 = widths.get(gid, default) / 1000
+                glyphs.append(Glyph(gid, tu.get(gid, ""), a * u + c * rise + e, b * u + d * rise + f,
+                                    w0 * size * th * x_scale))
+                u += (w0 * size + gs.char_spacing) * th
+        self.tm = mul((1, 0, 0, 1, u, 0), self.tm)
+        if glyphs and y_scale:
+            self.out.items.append(TextItem(gs.font, size * y_scale, gs.fill, gs.fill_alpha, glyphs))
 
     # ------------------------------------------------------------------ paths
     def pt(self, x: Any, y: Any) -> tuple[float, float]:
