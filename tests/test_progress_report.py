@@ -92,8 +92,8 @@ def test_docx_read_back(out: Path) -> None:
         assert got[office] == want, office
     assert got["合计"][:5] == [str(len(ITEMS)), *(str(counts()[k]) for k in ("已完成", "按序时推进", "滞后", "未报送"))]
     start = texts.index(next(t for t in texts if t.endswith("滞后和逾期事项")))
-    items = [t for t in texts[start + 1:start + 1 + len(lagging())]]
-    for k, (text, item) in enumerate(zip(items, lagging()), 1):
+    items = texts[start + 1:start + 1 + len(lagging())]
+    for k, (text, item) in enumerate(zip(items, lagging(), strict=True), 1):
         assert text.startswith(f"{k}.{TITLES[item]}（牵头股室：{LEAD[item]}；责任领导：{LEADERS[item]}）"), text
     assert "已超过完成时限（2024年4月30日）" in items[0]
     assert "附件1" in texts and "附件2" in texts

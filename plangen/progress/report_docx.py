@@ -15,18 +15,14 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from plangen.fonts import FontProfile
-from plangen.layout import decide_layout
 from plangen.outio import normalize_zip
 from plangen.progress.report import ItemStanding, Report, lag_text
 from plangen.progress.schedule import LIGHT_COLOURS
 from plangen.render import oxml
+from plangen.layout import decide_layout
 from plangen.render.docx import _apply_profile, _header, _para
-
-
-def _spacing(p: Any, before: int = 0, after: int = 0, line: int | None = None) -> None:
-    oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=line, before=before, after=after)
+from plangen.render.docx import _signature as _notice_signature
 from plangen.templates import resolve_template
-from plangen.view import text_width
 
 LINE = oxml.LINE_PITCH_TWIPS
 CHAR = oxml.CHAR_TWIPS
@@ -35,6 +31,10 @@ OFFICE_COLS = ("股室", "牵头任务数", "已完成", "按序时", "滞后", 
 LEADER_COLS = ("责任领导", "任务数", "已完成", "按序时", "滞后", "未报送", "完成率")
 ATTACH_COLS = ("序号", "工作任务", "牵头股室", "责任领导", "完成时限", "序时进度", "完成进度", "本期进展情况")
 LAG_COLS = ("序号", "工作任务", "牵头股室", "责任领导", "完成时限", "序时进度", "完成进度", "落后", "存在问题")
+
+
+def _spacing(p: Any, before: int = 0, after: int = 0, line: int | None = None) -> None:
+    oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=line, before=before, after=after)
 
 
 def _table(sd: Any, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
@@ -59,7 +59,7 @@ def _table(sd: Any, head: Sequence[str], rows: Sequence[Sequence[str]], widths: 
         mar.find(qn(f"w:{side}")).set(qn("w:w"), "57")
     oxml.repeat_table_header(table.rows[0])
     head_font = profile.face("heading1").docx_name
-    for r, (tr, values) in enumerate(zip(table.rows, [list(head), *map(list, rows)])):
+    for r, (tr, values) in enumerate(zip(table.rows, [list(head), *map(list, rows)], strict=True)):
         row_cells = tr.cells  # once per row: table.cell(r, c) walks the whole table each time
         for c, value in enumerate(values):
             cell = row_cells[c]
@@ -129,18 +129,17 @@ def _body(tpl: Any, report: Report, profile: FontProfile) -> Any:
 
 def _signature(sd: Any, report: Report) -> None:
     n = report.notice
+    p = None
     for k, (prefix, text) in enumerate(n.attachment_lines):
+        if p is not None:
+            oxml.keep_next(p)  # 附件说明 in one piece
         p = _para(sd, "GWBody" if prefix else "GWFlush", prefix + text)
         if k == 0:
             _spacing(p, before=LINE)
         else:
             oxml.set_indent(p._p.get_or_add_pPr(), left=5 * CHAR)
-    date_w, sig_w = text_width(n.date), text_width(n.signature)
-    sig = _para(sd, "GWSignature", n.signature)
-    _spacing(sig, before=2 * LINE)
-    oxml.set_indent(sig._p.get_or_add_pPr(), right=max(0, round((4 + (date_w - sig_w) / 2) * CHAR)))
-    oxml.keep_next(sig)
-    oxml.set_indent(_para(sd, "GWSignature", n.date)._p.get_or_add_pPr(), right=4 * CHAR)
+    oxml.keep_next(p)  # the signature never stands on a page without text (GB/T 9704 7.3.5.1)
+    _notice_signature(sd, n)
 
 
 def _attachment_page(sd: Any, k: int, title: str, profile: FontProfile) -> None:
@@ -184,7 +183,8 @@ def render_report_docx(report: Report, profile: FontProfile) -> bytes:
     tpl = DocxTemplate(str(path))
     doc = tpl.get_docx()
     _apply_profile(doc, profile)
-    context = {"header": _header(tpl, report.notice, profile, decide_layout(report.notice, "red-header")), "notice": _body(tpl, report, profile),
+    layout = decide_layout(report.notice, "red-header")
+    context = {"header": _header(tpl, report.notice, profile, layout), "notice": _body(tpl, report, profile),
                "plan": "", "view": report.view}
     tpl.render(context, autoescape=True)
     doc = tpl.docx

@@ -56,7 +56,7 @@ def _ledger_sheet(ws: Any, view: DocumentView, reports: list[Report], fonts: tup
     cells.text(ws, 2, 1, "状态按牵头股室报送的完成进度对照序时进度计算：绿色按序时推进，蓝色临近时限，"
                          "黄色滞后，红色严重滞后或逾期，深绿已完成，灰色未报送。最新一期在前。")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol)
-    for c, (name, w) in enumerate(zip(ITEM_COLS, ITEM_WIDTHS), 1):
+    for c, (name, w) in enumerate(zip(ITEM_COLS, ITEM_WIDTHS, strict=True), 1):
         cells.text(ws, 3, c, name)
         ws.merge_cells(start_row=3, start_column=c, end_row=4, end_column=c)
         ws.column_dimensions[get_column_letter(c)].width = w
@@ -64,7 +64,7 @@ def _ledger_sheet(ws: Any, view: DocumentView, reports: list[Report], fonts: tup
         c0 = len(ITEM_COLS) + 1 + k * len(PERIOD_COLS)
         cells.text(ws, 3, c0, rep.period.label)
         ws.merge_cells(start_row=3, start_column=c0, end_row=3, end_column=c0 + len(PERIOD_COLS) - 1)
-        for j, (name, w) in enumerate(zip(PERIOD_COLS, PERIOD_WIDTHS)):
+        for j, (name, w) in enumerate(zip(PERIOD_COLS, PERIOD_WIDTHS, strict=True)):
             cells.text(ws, 4, c0 + j, name)
             ws.column_dimensions[get_column_letter(c0 + j)].width = w
     for r in (3, 4):
@@ -144,7 +144,7 @@ def _office_chart(ws: Any, n: int) -> None:
     data = Reference(ws, min_col=3, max_col=6, min_row=2, max_row=n + 2)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=n + 2))
-    for series, colour in zip(chart.series, ("A9D08E", "C6EFCE", "FF9999", "BFBFBF")):
+    for series, colour in zip(chart.series, ("A9D08E", "C6EFCE", "FF9999", "BFBFBF"), strict=True):
         series.graphicalProperties.solidFill = colour
     chart.height = max(8, 0.6 * n + 3)
     chart.width = 18
