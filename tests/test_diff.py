@@ -67,7 +67,7 @@ def test_summary_counts_and_files(run: dict[str, Any]) -> None:
     lines = r.stdout.splitlines()
     assert "  二、聚焦全面发展，落实立德树人根本任务：新增1项" in lines
     assert "  一、聚焦党建引领，落实党对教体工作的全面领导：修改1项、移动1项" in lines
-    assert f"  五、{RENAMED_TO}：删除1项、调整时限1项" in lines
+    assert f"  五、{RENAMED_TO}：删除1项、调整时限1项、移出1项" in lines
     offices = r.stdout.split("按股室：")[1]
     assert "教培中心：增加 16.全面加强师德师风建设（牵头）" in offices
     assert "人事股：改变 16.全面加强师德师风建设（牵头→配合）" in offices

@@ -14,7 +14,7 @@ from plangen.view import DocumentView, ItemView
 
 KINDS = ("added", "removed", "modified", "resp", "due", "moved")
 KIND_WORDS = {"added": "新增", "removed": "删除", "modified": "修改", "resp": "调整责任",
-              "due": "调整时限", "moved": "移动"}
+              "due": "调整时限", "moved": "移动", "moved_out": "移出"}
 NOTICE_FIELDS = (("number", "发文字号"), ("title", "标题"), ("to", "主送机关"), ("body", "通知正文"),
                  ("attachments", "附件"), ("signature", "落款"), ("date", "成文日期"), ("note", "附注"),
                  ("cc", "抄送"), ("printed_by", "印发机关"), ("printed_on", "印发日期"),
@@ -120,6 +120,9 @@ def summarize(m: Matching) -> Summary:
             continue  # subsections count in their section
         in_sec = [p for p in m.items if _in_section(p, sp)]
         c = _counts(in_sec)
+        # per section a move is 移动 where the item went and 移出 where it left
+        c["moved_out"] = sum(1 for p in m.items if p.moved and sp.old is not None and p.old is not None
+                             and p.old.section_number == sp.old.number and not _in_section(p, sp))
         if any(c.values()):
             by_section.append((("" if sp.new else "（原）") + g.label + g.title, c))
     renamed = [(p.old.title, p.new.title) for p in m.sections if p.renamed]  # type: ignore[union-attr]
@@ -138,8 +141,8 @@ def _in_section(p: ItemPair, sp: SectionPair) -> bool:
 def _count_line(c: dict[str, int], *, all_kinds: bool = True) -> str:
     """The five counts always (the headline), 移动 when there are moves; per section only the
     kinds that occur."""
-    base = [f"{KIND_WORDS[k]}{c[k]}项" for k in KINDS
-            if c[k] or (all_kinds and k != "moved")]
+    base = [f"{KIND_WORDS[k]}{c[k]}项" for k in (*KINDS, "moved_out")
+            if c.get(k) or (all_kinds and k in KINDS[:5])]
     return "、".join(base)
 
 
