@@ -20,6 +20,7 @@ import jinja2
 
 from plangen import reads
 from plangen.fonts import FontProfile, font_css
+from plangen.render.justify import space_cancel_css, spaced
 from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, resolve_template
 from plangen.view import DocumentView, mark_font_size
 
@@ -43,8 +44,10 @@ def mark_size(view: DocumentView) -> float:
 @functools.lru_cache(maxsize=8)
 def _env(template_dir: str) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([template_dir, str(REPO_TEMPLATES), str(PACKAGE_TEMPLATES)])
-    return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=False,
-                              undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=False,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["spaced"] = spaced
+    return env
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,6 +74,7 @@ def render_html(view: DocumentView, *, template: str | None, profile: FontProfil
         seal_uri=seal.as_uri() if seal else "",
         imprint_new_page=imprint_new_page,
         layout=view.layout_for(template),
+        word_spacing=space_cancel_css(profile),
     )
     return html, path
 
