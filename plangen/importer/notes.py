@@ -125,7 +125,7 @@ def _names(value: str) -> list[str]:
             cur.append(ch)
     if cur:
         out.append("".join(cur))
-    return [n for n in (x.strip("。") for x in out) if n]
+    return [n for n in (x.strip("。.-—") for x in out) if n and any(c.isalnum() for c in n)]
 
 
 def _clean(value: str) -> str | None:
