@@ -126,6 +126,19 @@ def test_site_debris_reported_and_kept_out(tmp_path: Path) -> None:
         assert re.search(rf"web-debris\.txt:{k}: 未导入", buf.getvalue()), k
 
 
+def test_site_debris_in_a_one_line_copy(tmp_path: Path) -> None:
+    src = DATA / "web-debris.txt"
+    one = tmp_path / "one.txt"
+    one.write_text(" ".join(src.read_text(encoding="utf-8").split("\n")), encoding="utf-8")
+    a, _, _ = import_file(src)
+    b, report, _ = import_file(one)
+    assert structure(b) == structure(a)
+    dumped = repr(b)
+    for word in ("VIP", "999+", "KB", "海报", "侵权投诉", "分享到", "上一篇", "下一篇", "网站地图", "联系我们"):
+        assert word not in dumped
+    assert len(report.dropped) >= 5 and {no for no, _, _ in report.dropped} == {1}
+
+
 def test_public_note_from_text_and_no_invented_issuer(tmp_path: Path) -> None:
     data, report, _ = import_file(DATA / "notice-public.txt")
     n = data["notice"]

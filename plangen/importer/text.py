@@ -109,7 +109,7 @@ PAGE_OF_RE = re.compile(r"第 ?\d{1,4} ?页(?:[ /，,]{0,3}共 ?\d{1,4} ?页)?")
 SITE_RE = re.compile(r"公网安备|ICP备|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话")
 META_RE = re.compile(
     r"【?(?:发布时间|发布日期|发文日期|成文日期|来源|信息来源|文章来源|作者|发布人|发布机构|浏览次数|阅读次数|浏览量|"
-    r"点击数|点击量|阅读量|字号|字体|打印|关闭|分享到|索引号|组配分类|主题分类|文号|名称|责任编辑|编辑|时间|导语|"
+    r"点击数|点击量|阅读量|字号|字体|打印|关闭|分享到|索引号|组配分类|主题分类|文号|责任编辑|导语|"
     r"上一篇|下一篇|【制定机关|【公布日期|【施行日期|【效力等级|【时效性|【主题分类|【字)[】]?[：: \t]")
 MENU_WORDS = frozenset((
     "首页", "政务资讯", "信息公开", "办事服务", "互动交流", "招生考试", "智能问答", "网站首页", "返回顶部", "打印本页",
@@ -148,6 +148,11 @@ DATE_AT_RE = re.compile(r"\d{4}[ \t]?年[ \t]?\d{1,2}[ \t]?月[ \t]?\d{1,2}[ \t]
 SENTENCE_END = "。！？；：:!?;"
 
 
+# Words that start a page's leftovers in a one-line copy: cut before them, then the piece is debris.
+_DEBRIS_START_RE = re.compile(
+    "分享到|上一篇|下一篇|网站地图|发布时间|发布日期|信息来源|文章来源|浏览次数|阅读次数|点击量|责任编辑|打印本页|"
+    "关闭窗口|返回顶部|扫一扫|【打印】|【关闭】|联系我们|版权所有")
+_DEBRIS_FIRST = frozenset("分上下网发信文浏阅点责打关返扫【联版")
 _MARKER_FIRST = frozenset(CN_NUM + "（(0123456789" + CIRCLED)
 _LABEL_FIRST = frozenset("责牵主配协完时承分负参联具实办")
 _TAIL_LAST = frozenset("件知号日）)")
@@ -163,6 +168,8 @@ def _cut_here(raw: str, a: int, b: int, head: bool) -> bool:
     if nxt in _LABEL_FIRST and LABEL_RE.match(raw, b):
         return True
     if nxt in "（(" and raw.startswith(("（此件", "(此件"), b):
+        return True
+    if nxt in _DEBRIS_FIRST and _DEBRIS_START_RE.match(raw, b):
         return True
     if prev in SENTENCE_END:
         return not (prev in "：:" and LABEL_RE.search(raw, max(0, a - 8), a))
