@@ -163,12 +163,24 @@ def normalize_zip(data: bytes, title: str | None = None) -> bytes:
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
 
+# Characters that must never reach a file name although they are not separators: format
+# characters (Cf: bidi controls such as U+202E that make 股室-\u202eexe.fdp.xlsx display as if it
+# ended in .exe, zero-width spaces and joiners, U+FEFF), line/paragraph separators, surrogates.
+_INVISIBLE = frozenset(("Cf", "Zl", "Zp", "Cs", "Cc"))
+
+
+def _visible(s: str) -> str:
+    return "".join(c for c in s if unicodedata.category(c) not in _INVISIBLE)
+
+
 def safe_filename(name: str, taken: set[str] | None = None) -> str:
-    """A file-name stem for `name` (no extension): no separators, no control characters, no
-    leading dots (so `..` and `../x` stay inside), bounded length; unique within `taken`
-    (case-insensitively), to which it is added."""
+    """A file-name stem for `name` (no extension): no separators, no control or format
+    characters (no bidi overrides, no zero-width characters), no leading dots (so `..` and
+    `../x` stay inside), bounded length; unique within `taken` (case-insensitively), to which
+    it is added."""
     s = unicodedata.normalize("NFC", name)
-    s = _UNSAFE.sub("_", s).strip().strip(".").strip()
+    s = _UNSAFE.sub("_", s)
+    s = _visible(s).strip().strip(".").strip()
     s = re.sub(r"\s+", " ", s)
     if not s:
         s = "未命名"

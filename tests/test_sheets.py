@@ -13,10 +13,10 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 
-from plangen.view import load_view
 from plangen.errors import PlangenError
 from plangen.fonts import load_profile
 from plangen.sheets import NO_OFFICES_NOTE, list_sheets, render_sheets
+from plangen.view import load_view
 
 REPO = Path(__file__).resolve().parents[1]
 YUNXI = REPO / "plans" / "yunxi-2024.yaml"
@@ -54,7 +54,7 @@ def test_office_rows_lead_then_assist(view, files) -> None:  # type: ignore[no-u
     header = rows[2]
     assert header[:3] == ["序号", "工作任务", "具体内容"] and "进展情况" in header
     body = [(r[0], r[header.index("责任类型")]) for r in rows[3:] if r[0]]
-    assert body == [("1", "牵头"), ("3", "牵头"), ("16", "配合")]
+    assert body == [(1, "牵头"), (3, "牵头"), (16, "配合")]  # 序号 is a number in a continuous plan
     for office in view.plan.offices:
         rows = xlsx_rows(files[f"sheets/股室-{office.name}.xlsx"])
         nums = [int(r[0]) for r in rows[3:] if r[0]]
@@ -78,11 +78,16 @@ def test_matrix_totals(view, files) -> None:  # type: ignore[no-untyped-def]
     lead = next(r for r in rows if r[1] == "牵头合计")
     assist = next(r for r in rows if r[1] == "配合合计")
     for c, office in enumerate(header[2:], 2):
-        assert int(lead[c]) == sum(i.lead_office == office for i in view.plan.items)
-        assert int(assist[c]) == sum(office in i.assist_offices for i in view.plan.items)
-    assert sum(int(x) for x in lead[2:]) == 23
+        assert lead[c] == sum(i.lead_office == office for i in view.plan.items)
+        assert assist[c] == sum(office in i.assist_offices for i in view.plan.items)
+    assert all(type(x) is int for x in lead[2:] + assist[2:])  # numbers, so Excel can sum them
+    assert sum(lead[2:]) == 23
+    assert [r[0] for r in rows[1:24]] == list(range(1, 24))
+    workload = xlsx_rows(files["sheets/总表-任务分解表.xlsx"], "工作量")
+    assert workload[0] == ["股室", "牵头", "配合"] and all(type(x) is int for r in workload[1:] for x in r[1:])
     wb = openpyxl.load_workbook(io.BytesIO(files["sheets/总表-任务分解表.xlsx"]))
-    assert len(wb["工作量"]._charts) == 1
+    chart = wb["工作量"]._charts[0]
+    assert len(wb["工作量"]._charts) == 1 and chart.grouping == "clustered" and len(chart.series) == 2
 
 
 def test_xlsx_print_setup(files) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +140,7 @@ def test_plan_without_offices(tmp_path: Path) -> None:
     rows = xlsx_rows(out["sheets/总表-任务分解表.xlsx"])
     assert rows[1][0] == NO_OFFICES_NOTE
     r = subprocess.run([sys.executable, "-m", "plangen", "sheets", str(p), "--formats", "xlsx", "-o",
-                        str(tmp_path / "out")], capture_output=True, text=True)
+                        str(tmp_path / "out")], capture_output=True, text=True, check=False)
     assert r.returncode == 0 and NO_OFFICES_NOTE in r.stdout
     assert [f.name for f in (tmp_path / "out" / "x-2023" / "sheets").iterdir()] == ["总表-任务分解表.xlsx"]
 
@@ -148,8 +153,51 @@ def test_hostile_office_names_stay_inside(tmp_path: Path) -> None:
                  encoding="utf-8")
     out = tmp_path / "out"
     r = subprocess.run([sys.executable, "-m", "plangen", "sheets", str(p), "--formats", "xlsx", "-o", str(out)],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
     made = sorted(f.relative_to(tmp_path) for f in tmp_path.rglob("*.xlsx"))
     assert all(str(f).startswith("out/h-2024/sheets/") for f in made), made
     assert len(made) == 5  # overall + 4 distinct offices, none overwriting another
+
+
+PAGE_MARGIN_PT = 15 / 25.4 * 72  # templates/sheet.html.j2: 15 mm left and right
+
+
+def test_every_sheet_pdf_stays_inside_its_page(files) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13.4: every char, rule and box of every sheet PDF inside the page, and the tables
+    inside the margins (the office sheets' 备注 border was at 844.75 pt on an 841.89 pt page)."""
+    pdfs = [k for k in files if k.endswith(".pdf")]
+    assert len(pdfs) == 26
+    for k in pdfs:
+        with pdfplumber.open(io.BytesIO(files[k])) as pdf:
+            for page in pdf.pages:
+                objs = page.chars + page.rects + page.lines + page.curves
+                assert objs, k
+                for o in objs:
+                    assert 0 <= o["x0"] and o["x1"] <= page.width and 0 <= o["top"] and o["bottom"] <= page.height, \
+                        (k, page.page_number, o["object_type"], o["x0"], o["x1"])
+                edges = page.rects + page.lines
+                assert max(o["x1"] for o in edges) <= page.width - PAGE_MARGIN_PT + 0.5, (k, page.page_number)
+                assert min(o["x0"] for o in edges) >= PAGE_MARGIN_PT - 0.5, (k, page.page_number)
+
+
+def test_sheet_docx_grid_equals_cell_widths(files) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13.5: each table's w:gridCol widths are its cells' w:tcW widths (WPS and LibreOffice
+    size columns from the grid), fixed layout, and the columns fill the text width."""
+    docs = [k for k in files if k.endswith(".docx")]
+    assert len(docs) == 26
+    for k in docs:
+        d = docx.Document(io.BytesIO(files[k]))
+        for t in d.tables:
+            tbl = t._tbl
+            grid = [int(g.get(qn("w:w"))) for g in tbl.tblGrid.findall(qn("w:gridCol"))]
+            assert len(set(grid)) > 1 or len(grid) == 1, k  # not the equal default grid
+            assert tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+            assert sum(grid) == int(tbl.tblPr.find(qn("w:tblW")).get(qn("w:w")))
+            for tr in tbl.findall(qn("w:tr")):
+                tcs = tr.findall(qn("w:tc"))
+                widths = [int(tc.find(qn("w:tcPr")).find(qn("w:tcW")).get(qn("w:w"))) for tc in tcs]
+                if len(tcs) == len(grid):
+                    assert widths == grid, k
+                else:  # a group heading across the table
+                    assert len(tcs) == 1 and widths == [sum(grid)], k

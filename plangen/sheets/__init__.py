@@ -9,7 +9,7 @@ plangen.outio.safe_filename (`../../etc` or `a/b` never leave the output folder)
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,10 +22,16 @@ from plangen.view import DocumentView, ItemView
 
 SheetKind = Literal["office", "leader", "overall"]
 KIND_LABEL = {"office": "股室", "leader": "领导", "overall": "总表"}
-COLUMNS = ("序号", "工作任务", "具体内容", "责任领导", "牵头股室", "配合股室", "责任类型", "完成时限",
-           "进展情况", "备注")
 PROGRESS = ("未开始", "推进中", "已完成", "滞后")
-NO_OFFICES_NOTE = "本计划的工作任务未写明责任股室和责任领导，因此只有总表，没有各股室、各领导的清单。"
+ROLES = ("牵头", "责任", "配合")  # 责任: a joint item's units, none leading
+MATRIX_GROUP = 20  # offices per column group of the matrix in DOCX and PDF (fits landscape A4)
+
+
+def no_offices_note(word: str = "股室") -> str:
+    return f"本计划的工作任务未写明责任{word}和责任领导，因此只有总表，没有各{word}、各领导的清单。"
+
+
+NO_OFFICES_NOTE = no_offices_note()
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,22 @@ class SheetSpec:
 @dataclass(frozen=True)
 class SheetRow:
     group: str  # section heading for leader sheets, "" otherwise
-    cells: tuple[str, ...]  # in COLUMNS order (责任类型 empty outside office sheets)
+    cells: tuple[str, ...]  # in the sheet's column order (Sheet.keys)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """The overall sheet's responsibility matrix: items × offices, marked 牵头/责任/配合."""
+
+    offices: tuple[str, ...]
+    items: tuple[tuple[str, str], ...]  # (printed number, title), plan order
+    marks: tuple[tuple[str, ...], ...]  # per item, per office: "" or a role
+    totals: tuple[tuple[str, tuple[int, ...]], ...]  # ("牵头合计", count per office), one per role used
+
+    def groups(self, size: int = MATRIX_GROUP) -> tuple[range, ...]:
+        """Column groups of at most `size` offices, as printed on paper (DOCX, PDF)."""
+        n = len(self.offices)
+        return tuple(range(lo, min(n, lo + size)) for lo in range(0, n, size)) or (range(0),)
 
 
 @dataclass(frozen=True)
@@ -46,20 +67,33 @@ class Sheet:
     spec: SheetSpec
     title: str
     subtitle: str
-    columns: tuple[str, ...]
+    keys: tuple[str, ...]  # column keys: num title content leaders lead assist kind due progress remark
+    columns: tuple[str, ...]  # column heads, in the bureau's words (牵头科室 …)
     rows: tuple[SheetRow, ...]
     note: str = ""
-    matrix: tuple[tuple[str, ...], ...] = ()  # overall: header + items × offices + totals
-    workload: tuple[tuple[str, int, int], ...] = ()  # overall: (office, lead, assist)
+    matrix: Matrix | None = None  # overall sheet only
+    workload: tuple[tuple[str, tuple[int, ...]], ...] = ()  # overall: (office, count per role in `roles`)
+    roles: tuple[str, ...] = ()  # the roles this plan uses, in ROLES order
+    word: str = "股室"  # the bureau's word for its offices
+
+    def rows_written(self) -> int:
+        """Table rows this sheet prints: its rows and group headings, and on the overall sheet
+        each matrix row once per column group, the totals and the workload."""
+        n = len(self.rows) + len({r.group for r in self.rows if r.group})
+        if self.matrix is not None:
+            n += (len(self.matrix.items) + len(self.matrix.totals)) * len(self.matrix.groups())
+            n += len(self.workload)
+        return n
 
 
 def list_sheets(view: DocumentView, offices: Sequence[str] = (), leaders: Sequence[str] = ()) -> list[SheetSpec]:
     """The sheets of a plan: every office and leader plus the overall sheet, or only those
     named (through the roster's aliases; an unknown name is a PlangenError with a hint)."""
     plan = view.plan
+    word = plan.office_word
     office_names = [o.name for o in plan.offices]
     leader_names = [x.name for x in plan.leaders]
-    wanted_offices = [_match(n, office_names, view, "股室") for n in offices]
+    wanted_offices = [_match(n, office_names, view, word) for n in offices]
     wanted_leaders = [_match(n, leader_names, view, "领导") for n in leaders]
     everything = not offices and not leaders
     taken: set[str] = set()
@@ -67,7 +101,7 @@ def list_sheets(view: DocumentView, offices: Sequence[str] = (), leaders: Sequen
     if everything:
         specs.append(SheetSpec("overall", "任务分解表", safe_filename("总表-任务分解表", taken)))
     for name in office_names if everything else wanted_offices:
-        specs.append(SheetSpec("office", name, safe_filename(f"股室-{name}", taken)))
+        specs.append(SheetSpec("office", name, safe_filename(f"{word}-{name}", taken)))
     for name in leader_names if everything else wanted_leaders:
         specs.append(SheetSpec("leader", name, safe_filename(f"领导-{name}", taken)))
     return specs
@@ -81,48 +115,67 @@ def _match(name: str, names: list[str], view: DocumentView, what: str) -> str:
     raise PlangenError(f"本计划中没有{what}“{name}”。{hint}")
 
 
-def _num(item: ItemView) -> str:
-    """The item's number as printed in the plan (with its section when numbering restarts)."""
-    return str(item.number) if item.number == item.index else f"{item.section_label}{item.number}"
+def _roles(view: DocumentView) -> tuple[str, ...]:
+    used = {i.role_of(o) for i in view.plan.items for o in i.offices[:2]}
+    return tuple(r for r in ROLES if r in used) or ("牵头", "配合")
 
 
-def _row(item: ItemView, kind: str = "", group: str = "") -> SheetRow:
-    return SheetRow(group, (
-        _num(item), item.title, item.content, "、".join(item.leaders), item.lead_office or "",
-        "、".join(item.assist_offices), kind, item.due, "", ""))
+def _columns(kind: SheetKind, word: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    cols = [("num", "序号"), ("title", "工作任务"), ("content", "具体内容"), ("leaders", "责任领导")]
+    if roles == ("责任",):  # every unit shares its items: one column
+        cols.append(("lead", f"责任{word}"))
+    else:
+        cols += [("lead", f"牵头{word}"), ("assist", f"配合{word}")]
+    if kind == "office":
+        cols.append(("kind", "责任类型"))
+    cols += [("due", "完成时限"), ("progress", "进展情况"), ("remark", "备注")]
+    return tuple(cols)
+
+
+def _cell(item: ItemView, key: str, roles: tuple[str, ...], role: str) -> str:
+    if key == "num":
+        return item.ref
+    if key == "lead":
+        if not item.joint:
+            return item.lead_office or ""
+        units = "、".join(item.offices)
+        return units if roles == ("责任",) else f"{units}（共同负责）"
+    return {"title": item.title, "content": item.content, "leaders": "、".join(item.leaders),
+            "assist": "、".join(item.assist_offices), "kind": role, "due": item.due}.get(key, "")
 
 
 def build_sheet(view: DocumentView, spec: SheetSpec) -> Sheet:
     plan = view.plan
-    year = plan.year
+    word, year = plan.office_word, plan.year
+    roles = _roles(view)
+    cols = _columns(spec.kind, word, roles)
+    keys, heads = tuple(k for k, _ in cols), tuple(h for _, h in cols)
+
+    def row(item: ItemView, role: str = "", group: str = "") -> SheetRow:
+        return SheetRow(group, tuple(_cell(item, k, roles, role) for k in keys))
+
+    common = {"keys": keys, "columns": heads, "roles": roles, "word": word}
     if spec.kind == "office":
         office = next(o for o in plan.offices if o.name == spec.name)
-        rows = tuple(_row(i, k) for i, k in office.rows)
-        return Sheet(spec, f"{spec.name}{year}年工作任务清单", plan.title, COLUMNS, rows)
-    columns = tuple(c for c in COLUMNS if c != "责任类型")
-
-    def drop(row: SheetRow) -> SheetRow:
-        return SheetRow(row.group, row.cells[:6] + row.cells[7:])
-
+        rows = tuple(row(i, k) for i, k in office.rows)
+        return Sheet(spec, f"{spec.name}{year}年工作任务清单", plan.title, rows=rows, **common)  # type: ignore[arg-type]
     if spec.kind == "leader":
         leader = next(x for x in plan.leaders if x.name == spec.name)
-        rows = tuple(drop(_row(i, group=f"{s.label}{s.title}")) for s, items in leader.groups for i in items)
+        rows = tuple(row(i, group=f"{s.label}{s.title}") for s, items in leader.groups for i in items)
         who = f"{spec.name}（{leader.post}）" if leader.post else spec.name
-        return Sheet(spec, f"{who}{year}年分管工作任务清单", plan.title, columns, rows)
-    rows = tuple(drop(_row(i)) for i in plan.items)
-    offices = [o.name for o in plan.offices]
-    matrix: list[tuple[str, ...]] = []
-    workload: tuple[tuple[str, int, int], ...] = ()
-    if offices:
-        matrix.append(("序号", "工作任务", *offices))
-        for i in plan.items:
-            marks = ["牵头" if i.lead_office == o else "配合" if o in i.assist_offices else "" for o in offices]
-            matrix.append((_num(i), i.title, *marks))
-        workload = tuple((o.name, len(o.lead), len(o.assist)) for o in plan.offices)
-        matrix.append(("", "牵头合计", *(str(w[1]) for w in workload)))
-        matrix.append(("", "配合合计", *(str(w[2]) for w in workload)))
-    note = "" if plan.has_responsibility else NO_OFFICES_NOTE
-    return Sheet(spec, f"{plan.title}任务分解表", "", columns, rows, note, tuple(matrix), workload)
+        return Sheet(spec, f"{who}{year}年分管工作任务清单", plan.title, rows=rows, **common)  # type: ignore[arg-type]
+    rows = tuple(row(i) for i in plan.items)
+    matrix, workload = None, ()
+    if plan.offices:
+        offices = tuple(o.name for o in plan.offices)
+        marks = tuple(tuple(i.role_of(o) for o in offices) for i in plan.items)
+        counts = {o.name: {"牵头": len(o.lead), "责任": len(o.joint), "配合": len(o.assist)} for o in plan.offices}
+        totals = tuple((f"{r}合计", tuple(counts[o][r] for o in offices)) for r in roles)
+        matrix = Matrix(offices, tuple((i.ref, i.title) for i in plan.items), marks, totals)
+        workload = tuple((o, tuple(counts[o][r] for r in roles)) for o in offices)
+    note = "" if plan.has_responsibility else no_offices_note(word)
+    return Sheet(spec, f"{plan.title}任务分解表", "", rows=rows, note=note, matrix=matrix,  # type: ignore[arg-type]
+                 workload=workload, **common)
 
 
 def sheet_weight(view: DocumentView, spec: SheetSpec) -> float:
@@ -138,29 +191,78 @@ def sheet_weight(view: DocumentView, spec: SheetSpec) -> float:
     return 0.09 + 0.025 * rows.get(spec.name, 1)
 
 
+def iter_sheets(view: DocumentView, specs: Sequence[SheetSpec], formats: Sequence[str],
+                profile) -> Iterator[tuple[str, bytes]]:  # type: ignore[no-untyped-def]
+    """(path relative to output/<plan>/, bytes) for every spec and every sheet format asked for,
+    one sheet at a time: a sheet is built, rendered in each format and dropped before the next,
+    so memory is bounded by the largest sheet, not by all of them."""
+    renderers = [(f, f.load()) for f in fmts.selected("sheet", formats)]
+    for spec in specs:
+        sheet = build_sheet(view, spec)
+        for f, render in renderers:
+            (data,) = render(view, [sheet], profile)
+            yield str(fmts.rel_path(view.name, f, spec.stem)), data
+
+
 def render_sheets(view: DocumentView, specs: Sequence[SheetSpec], formats: Sequence[str],
                   profile) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     """{path relative to output/<plan>/: bytes} for every spec and every sheet format asked for."""
-    sheets = [build_sheet(view, s) for s in specs]
-    out: dict[str, bytes] = {}
-    for f in fmts.selected("sheet", formats):
-        for sh, data in zip(sheets, f.load()(view, sheets, profile), strict=True):
-            out[str(fmts.rel_path(view.name, f, sh.spec.stem))] = data
-    return out
+    return dict(iter_sheets(view, specs, formats, profile))
+
+
+MAX_JOBS = 2  # processes for `plangen sheets`; the build runs its own pool and calls render_sheets
+_JOB: dict[str, object] = {}  # what forked workers inherit: view, profile, formats, outdir
+
+
+def _write_batch(specs: list[SheetSpec]) -> list[str]:
+    """In a worker (or in-process): render and write these sheets; the paths written."""
+    view, profile = _JOB["view"], _JOB["profile"]
+    formats, outdir = _JOB["formats"], _JOB["outdir"]
+    base = outdir / view.name  # type: ignore[attr-defined, operator]
+    done = []
+    for rel, data in iter_sheets(view, specs, formats, profile):  # type: ignore[arg-type]
+        atomic_write(base / rel, data, outdir)  # type: ignore[arg-type]
+        done.append(display_path(base / rel))
+    return done
+
+
+def _balanced(specs: list[SheetSpec], weights: list[float], n: int) -> list[list[SheetSpec]]:
+    """`n` batches of about equal weight (heaviest sheet first into the lightest batch)."""
+    bins: list[tuple[float, list[SheetSpec]]] = [(0.0, []) for _ in range(n)]
+    for k in sorted(range(len(specs)), key=lambda k: -weights[k]):
+        load, batch = min(bins, key=lambda b: b[0])
+        bins.remove((load, batch))
+        bins.append((load + weights[k], [*batch, specs[k]]))
+    return [b for _, b in bins if b]
 
 
 def run_sheets(plan: Path, *, offices: Sequence[str], leaders: Sequence[str], formats: Sequence[str],
-               fonts: str | None, outdir: Path) -> int:
+               fonts: str | None, outdir: Path, jobs: int | None = None) -> int:
+    """`plangen sheets`: every sheet asked for, written as it is made, on up to MAX_JOBS cores
+    (forked workers, each holding one sheet at a time)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_all_start_methods, get_context
+
     from plangen.fonts import load_profile
     from plangen.view import load_view
 
     view = load_view(plan)
     specs = list_sheets(view, offices, leaders)
-    files = render_sheets(view, specs, formats, load_profile(fonts))
-    base = outdir / view.name
-    for rel, data in files.items():
-        atomic_write(base / rel, data, outdir)
-        sys.stdout.write(f"已生成 {display_path(base / rel)}\n")
+    _JOB.update(view=view, profile=load_profile(fonts), formats=tuple(formats), outdir=outdir)
+    weights = [sheet_weight(view, s) for s in specs]
+    n = min(jobs or MAX_JOBS, os.cpu_count() or 1, len(specs))
+    try:
+        if n <= 1 or sum(weights) < 2.0 or "fork" not in get_all_start_methods():
+            for line in _write_batch(specs):
+                sys.stdout.write(f"已生成 {line}\n")
+        else:
+            with ProcessPoolExecutor(n, mp_context=get_context("fork")) as pool:
+                for fut in as_completed([pool.submit(_write_batch, b) for b in _balanced(specs, weights, n)]):
+                    sys.stdout.write("".join(f"已生成 {line}\n" for line in fut.result()))
+                    sys.stdout.flush()
+    finally:
+        _JOB.clear()
     if not view.plan.has_responsibility and not offices and not leaders:
-        sys.stdout.write(NO_OFFICES_NOTE + "\n")
+        sys.stdout.write(no_offices_note(view.plan.office_word) + "\n")
     return 0
