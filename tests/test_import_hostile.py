@@ -197,6 +197,37 @@ def test_comment_in_document_xml_is_ignored(tmp_path: Path) -> None:
     assert data["plan"]["sections"][0]["title"] == "抓党建" and "批注" not in repr(data)
 
 
+def test_manual_line_breaks_in_a_paragraph_are_lines(tmp_path: Path) -> None:
+    body = para("东湖区教育局2025年工作要点") + (
+        "<w:p><w:r><w:t>一、抓党建</w:t><w:br/><w:t>1.学理论。开展学习。</w:t><w:cr/><w:t>2.建队伍。选好干部。</w:t>"
+        "</w:r></w:p>")
+    data, _, _ = import_file(make_docx(tmp_path / "br.docx", document(body)))
+    section = data["plan"]["sections"][0]
+    assert section["title"] == "抓党建"
+    assert [it["title"] for it in section["items"]] == ["学理论", "建队伍"]
+
+
+@settings(max_examples=40, deadline=2000, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4_000), st.sampled_from([".txt", ".docx"]))
+def test_fuzz_bytes(raw: bytes, suffix: str) -> None:
+    """Random bytes, and random bytes inside a zip member, read as a plan: a plan or a message."""
+    import tempfile
+
+    from plangen.importer.reading import docx_lines, read_lines
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"f{suffix}"
+        src.write_bytes(raw)
+        for attempt in (lambda: read_lines(src, "f"),
+                        lambda: docx_lines(make_docx(Path(tmp) / "z.docx", raw).read_bytes(), "z.docx")):
+            try:
+                lines = attempt()
+            except PlangenError as e:
+                assert e.message
+                continue
+            parse("\n".join(ln.text for ln in lines))
+
+
 def test_not_a_zip_and_bom_with_invalid_bytes(tmp_path: Path) -> None:
     (tmp_path / "z.docx").write_bytes(b"PK\x03\x04 this is no zip at all")
     (tmp_path / "b.txt").write_bytes(b"\xef\xbb\xbf" + "工作要点".encode() + b"\xff\xfe\x80\x81")

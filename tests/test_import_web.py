@@ -68,6 +68,18 @@ def test_inline_items_after_full_stops_without_blanks(tmp_path: Path) -> None:
     assert [s["text"] for s in items[2]["subitems"]] == ["抓课堂；", "抓教研。"]
 
 
+def test_restart_inside_a_section_is_reported_and_site_numerals_kept(tmp_path: Path) -> None:
+    src = tmp_path / "x.txt"
+    src.write_text("东湖区教育局2025年工作要点\n一、抓党建\n（一）学习\n1.学理论。办好第拾玖届读书节。\n"
+                   "（二）组织\n1.建队伍。选好叁名干部。\n", encoding="utf-8")
+    data, report, _ = import_file(src)
+    items = all_items(data["plan"])
+    assert [it["title"] for it in items] == ["学理论", "建队伍"]
+    assert data["plan"]["options"] == {"numbering": "per-section"}
+    assert any("x.txt:6:" in n and "小节" in n for n in report.notes)
+    assert items[0]["text"] == "办好第拾玖届读书节。" and items[1]["text"] == "选好叁名干部。"
+
+
 def test_work_plan_numbered_per_section_checks_clean(tmp_path: Path) -> None:
     src = DATA / "jihua-per-section.txt"
     text = src.read_text(encoding="utf-8")

@@ -93,6 +93,11 @@ class BodyMixin:
                 n == st.next_item or (n == 1 and not st.items)):
             if n == 1 and st.total:
                 self.restarts += 1
+                sec = st.sections[-1]
+                if sec["_items"] or any(sub["_items"] for sub in sec["_subs"]):
+                    self.report.notes.append(
+                        f"{self.report.source}:{ln.no}: 任务编号在小节里重新从 1 开始；numbering: per-section 只在每个部分"
+                        "重新编号，打印的编号会与原文不同，请核对")
             st.last = ItemDraft(n, ln.no, [ln.text[end:]])
             st.items.append(st.last)
             st.next_item, st.total = n + 1, st.total + 1

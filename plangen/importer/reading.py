@@ -140,9 +140,11 @@ def _main_part(zf: zipfile.ZipFile, budget: list[int], source: str) -> str:
 
 
 def _text(el) -> str:  # type: ignore[no-untyped-def]
+    """A paragraph's text; a tab is a tab, a manual line break (w:br, w:cr) a new line."""
     out = []
-    for t in el.iter(f"{{{W}}}t", f"{{{W}}}tab"):
-        out.append("\t" if t.tag.endswith("}tab") else (t.text or ""))
+    for t in el.iter(f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"):
+        tag = t.tag.rsplit("}", 1)[-1]
+        out.append({"tab": "\t", "br": "\n", "cr": "\n"}.get(tag, t.text or ""))
     return "".join(out)
 
 
@@ -180,9 +182,11 @@ def _body_lines(body) -> list[str]:  # type: ignore[no-untyped-def]
             style = el.find(f"{{{W}}}pPr/{{{W}}}pStyle")
             is_title = style is not None and style.get(f"{{{W}}}val") == "GWTitle"
             if is_title and prev_title and lines:
-                lines[-1] += text  # a title broken into several lines is one title
+                lines[-1] += text.replace("\n", "")  # a title broken into several lines is one title
+            elif is_title:
+                lines.append(text.replace("\n", ""))
             else:
-                lines.append(text)
+                lines.extend(text.split("\n"))
             prev_title = is_title
         elif tag == "tbl":  # e.g. joint issuers in a table: one line per row
             for tr in el.iter(f"{{{W}}}tr"):
