@@ -164,6 +164,23 @@ def test_public_note_from_text_and_no_invented_issuer(tmp_path: Path) -> None:
     assert code == 1 and "issuers" in buf.getvalue()  # check tells what to fill in; nothing invented
 
 
+def test_joint_issuers_from_blanks_in_the_notice(tmp_path: Path) -> None:
+    src = DATA / "joint-notice.txt"
+    lines = src.read_text(encoding="utf-8").split("\n")
+    data, report, info = import_file(src)
+    n = data["notice"]
+    assert n["issuers"] == lines[2].split("关于")[0].split()
+    assert "signature" not in n and n["note"] == "（此件主动公开）" and n["date"].isoformat() == "2025-03-03"
+    assert data["plan"]["title"] == lines[8] and "issuers" not in data["plan"]
+    assert info["office_word"] == "处室"
+    assert [no for no, _, _ in report.dropped] == [2] and [no for no, _ in report.unplaced] == [1]
+    out = tmp_path / "jh-2025.yaml"
+    with redirect_stdout(io.StringIO()) as buf:
+        assert run_import(src, out=out, roster=None) == 0, buf.getvalue()
+    view = load_view(out)
+    assert view.notice is not None and list(view.notice.mark_lines) == n["issuers"]
+
+
 def test_public_note_from_our_own_docx(tmp_path: Path) -> None:
     from plangen.fonts import load_profile
     from plangen.render.docx import render_docx

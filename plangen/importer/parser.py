@@ -177,7 +177,8 @@ class Parser(BodyMixin):
         m = re.match(r"(.+?)关于((?:印发|下发).+)", title)
         issuer = ""
         if m and not m.group(1).endswith("文件"):
-            issuer, title = m.group(1), "关于" + m.group(2)
+            raw = lines[title_idx].raw
+            issuer, title = raw[:raw.find("关于")] if "关于" in raw else m.group(1), "关于" + m.group(2)
         elif "mark" in notice:
             issuer = notice["mark"].removesuffix("文件")
         notice["title"] = title.replace(" ", "")
@@ -185,13 +186,13 @@ class Parser(BodyMixin):
         if i < len(lines) and lines[i].text.endswith(("：", ":")):
             notice["to"] = lines[i].text.rstrip("：:")
             i += 1
-        body: list[str] = []
+        body: list[Line] = []
         while i < len(lines) and to_date(lines[i].text) is None and not is_title(lines[i].text) \
                 and marker(lines[i].text) is None:
             if re.fullmatch(r"[\d ]{4,12}", lines[i].text):  # a date the site mangled: 2024327
                 self.report.unplaced.append((lines[i].no, lines[i].text))
             else:
-                body.append(lines[i].text)
+                body.append(lines[i])
             i += 1
         if i < len(lines) and to_date(lines[i].text) is not None:
             notice["date"] = to_date(lines[i].text)
@@ -199,17 +200,27 @@ class Parser(BodyMixin):
             if i < len(lines) and re.fullmatch(r"[（(].{1,60}[）)]", lines[i].text):
                 self.public_note = self.public_note or lines[i].text  # 附注 under the date
                 i += 1
-        if body and len(body[-1]) <= 40 and body[-1][-1] not in PUNCT_END and any(is_cjk(c) for c in body[-1]):
-            notice["signature"] = body.pop()
-        issuer = issuer or notice.get("signature", "")
-        if issuer:
-            notice["issuers"] = [issuer]
+        self._sign(notice, issuer, body)
+        return notice, i
+
+    def _sign(self, notice: dict[str, Any], issuer: str, body: list[Line]) -> None:
+        """Signature, issuers (joint ones separated by blanks in the source) and body."""
+        last = body[-1].text if body else ""
+        if last and len(last) <= 40 and last[-1] not in PUNCT_END and any(is_cjk(c) for c in last):
+            signature = body.pop().raw
+            notice["signature"] = normalise(signature)
+            issuer = issuer or signature
+        names = [normalise(x) for x in issuer.split()] if _org_line(issuer) else [normalise(issuer)]
+        names = [n for n in names if n]
+        if names:
+            notice["issuers"] = names
+            if len(names) > 1 and notice.get("signature", "").replace(" ", "") == "".join(names):
+                del notice["signature"]  # joint issuers sign one under the other, as the template does
         else:
             quoted = re.search(r"《(.{2,40}?)\d{4}年", notice["title"])
             hint = f"，可能是“{quoted.group(1)}”" if quoted else ""
             self.report.notes.append(f"没有找到发文机关：请在 notice.issuers 中填写{hint}（没有自动填写占位文字）")
-        notice["body"] = "\n".join(body) or "现予以印发，请认真贯彻执行。"
-        return notice, i
+        notice["body"] = "\n".join(ln.text for ln in body) or "现予以印发，请认真贯彻执行。"
 
     def _title(self, lines: list[Line], i: int, notice: dict[str, Any]) -> tuple[dict[str, Any], int]:
         start = i
