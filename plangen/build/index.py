@@ -65,7 +65,32 @@ def _plan(i: int, name: str, entry: dict[str, Any]) -> dict[str, Any]:
         "n_files": len(files), "problems": [str(p) for p in entry.get("problems") or []],
         "documents": _links(name, [f for f in files if fmts.kind_of(f)[0] == "document"]),
         "groups": _sheet_groups(name, entry, [f for f in files if fmts.kind_of(f)[0] == "sheet"]),
+        **_progress(name, entry, files),
     }
+
+
+def _progress(name: str, entry: dict[str, Any], files: list[str]) -> dict[str, Any]:
+    """督查通报 and 台账 by period, and the latest lights (plangen.progress.build.summary)."""
+    periods = []
+    for p in _progress_links(files):
+        periods.append({"period": p["period"], "files": [
+            {"href": _href(name, f), "label": ("督查通报 " if not f.endswith(".xlsx") else "台账 ")
+             + f.rsplit(".", 1)[-1].upper()} for f in p["files"]]})
+    lights = entry.get("progress") if isinstance(entry.get("progress"), dict) else None
+    return {"progress_periods": periods, "lights": lights}
+
+
+def _progress_links(files: list[str]) -> list[dict[str, Any]]:
+    """The progress files (progress/<P>/…) by period, newest first (no import: the no-op build
+    stays light)."""
+    by: dict[str, list[str]] = {}
+    for rel in files:
+        parts = rel.split("/")
+        if len(parts) == 3 and parts[0] == "progress":
+            by.setdefault(parts[1], []).append(rel)
+    order = {"docx": 0, "pdf": 1, "xlsx": 2}
+    return [{"period": p, "files": sorted(by[p], key=lambda r: order.get(r.rsplit(".", 1)[-1], 9))}
+            for p in sorted(by, reverse=True)]
 
 
 def render_index(manifest: dict[str, Any]) -> str:

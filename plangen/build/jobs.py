@@ -20,7 +20,7 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from plangen import formats as fmts
 from plangen import reads
@@ -37,11 +37,12 @@ _VIEWS: dict[str, DocumentView] = {}  # view id → checked view, filled before 
 class Job:
     plan: str  # the plan's name (output/<plan>/)
     view_id: str  # key of its checked view in _VIEWS
-    target: fmts.Target
+    target: fmts.Target | Literal["progress"]
     formats: tuple[str, ...]  # one document format, or the sheet formats of this batch
     sheets: tuple[SheetSpec, ...] = ()
     fonts: str | None = None
     cost: float = field(default=1.0, compare=False)  # estimated seconds: longest jobs start first
+    period: str = ""  # progress: the period whose 督查通报 and 台账 this job renders
 
 
 @dataclass
@@ -66,7 +67,11 @@ def run_job(job: Job) -> JobResult:
     with reads.recording() as seen:
         profile = load_profile(job.fonts)
         reads.record(profile.source)
-        if job.target == "document":
+        if job.target == "progress":
+            from plangen.progress.build import render_period
+
+            files = render_period(view, job.period, job.formats, profile)
+        elif job.target == "document":
             fmt = fmts.get("document", job.formats[0])
             data = fmt.load()(view, template=None, profile=profile, pdfa=False)
             files = {str(fmts.rel_path(view.name, fmt)): data}
@@ -126,6 +131,12 @@ def plan_jobs(name: str, view_id: str, view: DocumentView, formats: Sequence[str
         for r in batches(weights, BATCH_SECONDS):
             jobs.append(Job(name, view_id, "sheet", names, tuple(specs[i] for i in r), fonts,
                             cost=sum(weights[i] for i in r)))
+    from plangen.progress.build import BUILD_FORMATS, periods
+
+    report_formats = tuple(f for f in BUILD_FORMATS if f in formats)
+    if report_formats:  # the 督查通报 and 台账 of every period with returns (plangen.progress)
+        jobs.extend(Job(name, view_id, "progress", report_formats, fonts=fonts, cost=1.5, period=p)
+                    for p in periods(view))
     return jobs
 
 

@@ -45,6 +45,7 @@ LOCK = ".plangen.lock"
 PACKAGE = Path(__file__).resolve().parents[1]
 PLAN_SUFFIXES = (".yaml", ".yml")
 ROSTER_SUFFIXES = (".roster.yaml", ".roster.yml")
+LEDGER_SUFFIXES = (".progress.yaml",)  # progress ledgers (plangen.progress) beside their plans
 RESERVED = {INDEX, MANIFEST, CACHE_DIR, LOCK}
 
 
@@ -63,6 +64,7 @@ class PlanRun:
     outputs: dict[str, bytes] = field(default_factory=dict)
     reads: set[str] = field(default_factory=set)
     sheets: list[list[str]] = field(default_factory=list)  # [kind, name, stem] in the plan's order
+    progress: dict[str, Any] | None = None  # the latest period's lights (plangen.progress.build)
 
     def fail(self, *lines: str) -> None:
         self.action = "failed"
@@ -77,7 +79,7 @@ def plan_name(path: Path) -> str:
 
 
 def is_plan_file(path: Path) -> bool:
-    return path.name.endswith(PLAN_SUFFIXES) and not path.name.endswith(ROSTER_SUFFIXES)
+    return path.name.endswith(PLAN_SUFFIXES) and not path.name.endswith(ROSTER_SUFFIXES + LEDGER_SUFFIXES)
 
 
 def plan_files(inputs: Iterable[Path]) -> list[Path]:
@@ -87,7 +89,7 @@ def plan_files(inputs: Iterable[Path]) -> list[Path]:
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if is_plan_file(f))
         elif p.exists() or p.is_symlink():
-            found = [p] if not p.name.endswith(ROSTER_SUFFIXES) else []
+            found = [p] if not p.name.endswith(ROSTER_SUFFIXES + LEDGER_SUFFIXES) else []
         else:
             raise PlangenError(f"找不到 {p}", exit_code=2)
         for f in found:
@@ -215,6 +217,8 @@ class Build:
             roster = Path(memo["roster"]) if memo.get("roster") else None
             if (self.cache.sha(roster) if roster else "") != inputs.get("roster", ""):
                 return False
+            if _ledger_sha(run.path) != inputs.get("ledger", ""):
+                return False
         except (OSError, KeyError):
             return False
         recorded = inputs.get("reads") or {}
@@ -243,6 +247,8 @@ class Build:
         try:
             run.inputs = {"plan": self.cache.sha(run.path),
                           "roster": self.cache.sha(run.roster) if run.roster else ""}
+            if ledger := _ledger_sha(run.path):  # the progress ledger is part of the reports' key
+                run.inputs["ledger"] = ledger
         except OSError as e:  # vanished between check and hashing
             return run.fail(os_error_text(e))
         assert result.plan is not None
@@ -261,7 +267,12 @@ class Build:
         try:
             from plangen.view import build_view
 
-            plan_jobs = jobmod.plan_jobs(run.name, run.name, build_view(result), self.formats, self.fonts)
+            view = build_view(result)
+            plan_jobs = jobmod.plan_jobs(run.name, run.name, view, self.formats, self.fonts)
+            if any(j.target == "progress" for j in plan_jobs):
+                from plangen.progress.build import summary
+
+                run.progress = summary(view)
         except Exception as e:  # noqa: BLE001
             return run.fail(jobmod.failure_text(e))
         run.sheets = [[s.kind, s.name, s.stem] for j in plan_jobs for s in j.sheets]
@@ -320,6 +331,8 @@ class Build:
             "source": display_path(run.path), "status": "ok", "key": run.key,
             "roster": display_path(run.roster) if run.roster else "", "inputs": run.inputs,
             "title": run.title, "files": files, "sheets": run.sheets, "fingerprint": fingerprint(files)}
+        if run.progress:
+            entry["progress"] = run.progress
         stamp = self.changed_stamp if changed or not old.get("changed") else old["changed"]
         if stamp:  # only with SOURCE_DATE_EPOCH: the wall clock stays in the cache (changed_at)
             entry["changed"] = stamp
@@ -394,6 +407,19 @@ class Build:
             self.cache.save(self.outdir, (r.name for r in self.runs))
         except OSError as e:
             self.rep.warn(f"缓存未能保存（{os_error_text(e)}），下次构建只是多算一次哈希")
+
+
+def _ledger_sha(plan: Path) -> str:
+    """sha256 of the plan's progress ledger, "" without one (hashlib only: the no-op build stays light)."""
+    import hashlib
+
+    ledger = plan.with_name(plan_name(plan) + LEDGER_SUFFIXES[0])
+    try:
+        return hashlib.sha256(ledger.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        return "unreadable"
 
 
 def fingerprint(files: dict[str, Any]) -> str:

@@ -30,11 +30,16 @@ TEXT_WIDTH = round(156 / 25.4 * 1440)
 OFFICE_COLS = ("股室", "牵头任务数", "已完成", "按序时", "滞后", "未报送", "完成率", "配合任务数")
 LEADER_COLS = ("责任领导", "任务数", "已完成", "按序时", "滞后", "未报送", "完成率")
 ATTACH_COLS = ("序号", "工作任务", "牵头股室", "责任领导", "完成时限", "序时进度", "完成进度", "本期进展情况")
+TEXT_COLS = {"工作任务", "本期进展情况", "存在问题"}  # left-aligned; every other column is centred
 LAG_COLS = ("序号", "工作任务", "牵头股室", "责任领导", "完成时限", "序时进度", "完成进度", "落后", "存在问题")
 
 
 def _spacing(p: Any, before: int = 0, after: int = 0, line: int | None = None) -> None:
     oxml.set_exact_spacing(p._p.get_or_add_pPr(), line_twips=line, before=before, after=after)
+
+
+def _heading(sd: Any, text: str) -> None:
+    oxml.keep_next(_para(sd, "GWHeading1", text))  # a heading never ends a page
 
 
 def _table(sd: Any, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
@@ -67,8 +72,8 @@ def _table(sd: Any, head: Sequence[str], rows: Sequence[Sequence[str]], widths: 
             oxml.set_style_id(p, "GWFlush")
             _spacing(p, line=300)
             oxml.set_snap_to_grid(p._p.get_or_add_pPr(), False)
-            numeric = r == 0 or c > 1 and c != len(values) - 1 or c == 0
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER if numeric else WD_ALIGN_PARAGRAPH.LEFT
+            text_col = r > 0 and head[c] in TEXT_COLS
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT if text_col else WD_ALIGN_PARAGRAPH.CENTER
             run = p.add_run(value)
             run.font.size = Pt(12)
             if r == 0:
@@ -94,19 +99,19 @@ def _body(tpl: Any, report: Report, profile: FontProfile) -> Any:
         _spacing(_para(sd, "GWTitle", line), before=2 * LINE if i == 0 else 0)
     _spacing(_para(sd, "GWFlush", n.to), before=LINE)
     _para(sd, "GWBody", report.opening)
-    _para(sd, "GWHeading1", "一、各股室推进情况")
+    _heading(sd, "一、各股室推进情况")
     rows = [(t.name, str(t.total), str(t.done), str(t.on_track), str(t.lagging), str(t.missing), t.rate, str(t.assist))
             for t in report.offices]
     o = report.overall
     rows.append(("合计", str(o.total), str(o.done), str(o.on_track), str(o.lagging), str(o.missing), o.rate, ""))
     _table(sd, OFFICE_COLS, rows, (3, 2, 1.5, 1.5, 1.5, 1.5, 1.8, 2), profile)
     if report.leaders:
-        _para(sd, "GWHeading1", "二、各分管领导负责事项推进情况")
+        _heading(sd, "二、各分管领导负责事项推进情况")
         rows = [(t.name, str(t.total), str(t.done), str(t.on_track), str(t.lagging), str(t.missing), t.rate)
                 for t in report.leaders]
         _table(sd, LEADER_COLS, rows, (3, 1.5, 1.5, 1.5, 1.5, 1.5, 1.8), profile)
     numerals = report.numerals
-    _para(sd, "GWHeading1", f"{numerals[0]}、滞后和逾期事项")
+    _heading(sd, f"{numerals[0]}、滞后和逾期事项")
     if report.lagging:
         for i, s in enumerate(report.lagging, 1):
             p = _para(sd, "GWBody")
@@ -114,12 +119,12 @@ def _body(tpl: Any, report: Report, profile: FontProfile) -> Any:
             p.add_run(lag_text(s))
     else:
         _para(sd, "GWBody", "本期没有滞后或逾期事项。")
-    _para(sd, "GWHeading1", f"{numerals[1]}、未报送情况")
+    _heading(sd, f"{numerals[1]}、未报送情况")
     if report.missing_offices:
         _para(sd, "GWBody", f"{'、'.join(report.missing_offices)}未按时报送本期推进情况，其牵头事项按“未报送”统计。")
     else:
         _para(sd, "GWBody", "各股室均已按时报送。")
-    _para(sd, "GWHeading1", f"{numerals[2]}、下步要求")
+    _heading(sd, f"{numerals[2]}、下步要求")
     _para(sd, "GWBody", "各股室要对照序时进度抓好落实，滞后事项的牵头股室要查明原因、明确措施和时限，"
                         "在下期推进情况表中报告整改情况；分管领导要加强调度，确保各项任务按期完成。")
     _signature(sd, report)
@@ -155,7 +160,7 @@ def _attachments(sd: Any, report: Report, profile: FontProfile) -> None:
     _attachment_page(sd, 1, f"{label}按序时推进事项清单", profile)
     rows = [_row(i, s) + [(s.lead.progress if s.lead else "")] for i, s in enumerate(report.on_track, 1)]
     if rows:
-        _table(sd, ATTACH_COLS, rows, (1.2, 4, 2, 2, 2, 1.6, 1.6, 5), profile,
+        _table(sd, ATTACH_COLS, rows, (1.2, 4, 2, 2, 2, 1.9, 1.9, 4.4), profile,
                [LIGHT_COLOURS[s.light] for s in report.on_track])
     else:
         _para(sd, "GWBody", "本期没有按序时推进的事项。")
@@ -164,7 +169,7 @@ def _attachments(sd: Any, report: Report, profile: FontProfile) -> None:
     rows = [_row(i, s) + [f"{s.judgement.behind:g}", (s.lead.problems if s.lead else "")]
             for i, s in enumerate(lag, 1)]
     if rows:
-        _table(sd, LAG_COLS, rows, (1.2, 4, 2, 2, 2, 1.6, 1.6, 1.4, 4), profile,
+        _table(sd, LAG_COLS, rows, (1.2, 3.6, 2, 2, 2, 1.9, 1.9, 1.5, 3.6), profile,
                [LIGHT_COLOURS[s.light] for s in lag])
     else:
         _para(sd, "GWBody", "本期没有滞后事项。")
