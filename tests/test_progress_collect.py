@@ -305,3 +305,15 @@ def test_old_formats_saved_by_libreoffice(town: Path) -> None:
     for bad in (xls, et):
         err, _ = _collect_bad(town, bad)
         assert f"{bad.name}: 错误 E601: 这是旧版 Excel（.xls）或 WPS（.et）格式，不是 .xlsx" in err
+
+
+def test_broken_ledger_is_reported_with_positions(tmp_path: Path) -> None:
+    plan_copy(tmp_path)
+    (tmp_path / "town-2024.progress.yaml").write_text(
+        "plan: town-2024\nentries:\n  - period: 2024-06\n    item: ledger\n    office: 办公室\n"
+        "    role: 牵头\n    percent: 150\n    colour: red\n", encoding="utf-8")
+    r = run("check", "town-2024.progress.yaml", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "town-2024.progress.yaml:7:14: 错误" in r.stdout and "town-2024.progress.yaml:8:5: 错误 E101" in r.stdout
+    r = run("progress", "report", "town-2024.yaml", "--period", "2024-06", cwd=tmp_path)
+    assert r.returncode == 1 and "台账 town-2024.progress.yaml 有错误" in r.stderr and ":7:14:" in r.stderr
