@@ -14,6 +14,7 @@ from plangen.fonts import FontProfile, font_css
 from plangen.progress.report import Report, lag_text
 from plangen.progress.report_docx import ATTACH_COLS, LAG_COLS, LEADER_COLS, OFFICE_COLS
 from plangen.progress.schedule import LIGHT_COLOURS
+from plangen.render.justify import space_cancel_css
 from plangen.templates import resolve_template
 from plangen.view import mark_font_size
 
@@ -37,7 +38,7 @@ def report_html(report: Report, profile: FontProfile) -> tuple[str, Any]:
         report=report, n=n, fonts=fonts, font_css=font_css(profile), created=_created(report),
         mark_size=mark_font_size(n.mark_lines, n.mark_suffix), lag_text=lag_text, colours=LIGHT_COLOURS,
         office_cols=OFFICE_COLS, leader_cols=LEADER_COLS, attach_cols=ATTACH_COLS, lag_cols=LAG_COLS,
-        max_total=max([t.total for t in report.offices] or [1]) or 1)
+        max_total=max([t.total for t in report.offices] or [1]) or 1, word_spacing=space_cancel_css(profile))
     return html, path
 
 
