@@ -80,6 +80,21 @@ def test_restart_inside_a_section_is_reported_and_site_numerals_kept(tmp_path: P
     assert items[0]["text"] == "办好第拾玖届读书节。" and items[1]["text"] == "选好叁名干部。"
 
 
+def test_subsection_entries_that_are_tasks_become_items(tmp_path: Path) -> None:
+    src = tmp_path / "x.txt"
+    src.write_text("东湖区教育局2025年工作要点\n一、指导思想\n（一）总体要求\n坚持立德树人。\n二、抓党建\n"
+                   "（一）学理论。开展学习。（责任单位：办公室）\n（二）建队伍。选好干部。\n（责任单位：组织股、人事股）\n"
+                   "三、抓质量\n（一）课堂。深化改革。\n1.推进大单元教学。开展研讨。\n", encoding="utf-8")
+    data, report, _ = import_file(src)
+    one, two, three = data["plan"]["sections"]
+    assert one["subsections"] == [{"title": "总体要求", "text": "坚持立德树人。", "items": []}]
+    assert [(it["title"], it.get("offices"), it.get("joint", False)) for it in two["items"]] == [
+        ("学理论", ["办公室"], False), ("建队伍", ["组织股", "人事股"], True)]
+    assert "subsections" not in two and any("x.txt:6:" in n and "按工作任务导入" in n for n in report.notes)
+    assert three["subsections"][0]["title"] == "课堂" and three["subsections"][0]["text"] == "深化改革。"
+    assert [it["title"] for it in three["subsections"][0]["items"]] == ["推进大单元教学"]
+
+
 def test_work_plan_numbered_per_section_checks_clean(tmp_path: Path) -> None:
     src = DATA / "jihua-per-section.txt"
     text = src.read_text(encoding="utf-8")

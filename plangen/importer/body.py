@@ -40,6 +40,8 @@ class BodyMixin:
         for ln in lines:
             if not self._heading(st, ln) and not self._numbered(st, ln):
                 self._running(st, ln)
+        for sec in st.sections:
+            self._subsections_as_items(sec)
         self.block = _block_style(st.sections)
         out = []
         for sec in st.sections:
@@ -51,9 +53,10 @@ class BodyMixin:
                 entry["items"] = items
             subs = []
             for s in sec["_subs"]:
-                sub: dict[str, Any] = {"title": s["title"]}
-                if s["_text"]:
-                    sub["text"] = "".join(s["_text"])
+                title, _, inline = s["_raw"].partition("。")
+                sub: dict[str, Any] = {"title": title if inline else s["title"]}
+                if inline or s["_text"]:
+                    sub["text"] = "".join([inline, *s["_text"]])
                 sub["items"] = [self._item(d) for d in s["_items"]]
                 subs.append(sub)
             if subs:
@@ -62,6 +65,20 @@ class BodyMixin:
                 self.report.notes.append(f"部分“{sec['title']}”下面没有内容（检查时会报“空的部分”，请补写或删除）")
             out.append(entry)
         return out
+
+    def _subsections_as_items(self, sec: dict[str, Any]) -> None:
+        """（一） entries that are tasks — a sentence and more, or a responsibility note, and no
+        numbered items anywhere in the section — are imported as the section's items."""
+        subs = sec["_subs"]
+        if not subs or sec["_items"] or any(s["_items"] for s in subs):
+            return
+        if not any("。" in s["_raw"].rstrip("。") or not split_notes(s["_raw"])[1].empty for s in subs):
+            return
+        sec["_items"] = [ItemDraft(k, s["_line"], [s["_raw"], *s["_text"]]) for k, s in enumerate(subs, 1)]
+        sec["_subs"] = []
+        self.report.notes.append(
+            f"{self.report.source}:{subs[0]['_line']}: 部分“{sec['title']}”的（一）（二）…条目写有正文或责任注释，"
+            "按工作任务导入（打印时编号为 1. 2. …），请核对")
 
     def _heading(self, st: _State, ln: Line) -> bool:
         mk = marker(ln.text)
@@ -78,7 +95,8 @@ class BodyMixin:
         else:
             if not st.sections or (ln.inline and n != len(st.sections[-1]["_subs"]) + 1):
                 return False
-            sub: dict[str, Any] = {"title": title, "_text": [], "_items": []}
+            sub: dict[str, Any] = {"title": title, "_text": [], "_items": [], "_raw": ln.text[end:].strip(),
+                                   "_line": ln.no}
             st.sections[-1]["_subs"].append(sub)
             st.items, st.text = sub["_items"], sub["_text"]
         st.last = None
