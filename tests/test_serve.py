@@ -160,7 +160,9 @@ def test_sheet_tab_renders_when_opened(served, browser) -> None:  # type: ignore
 
 def test_downloads_are_what_render_writes(served) -> None:  # type: ignore[no-untyped-def]
     port = served["port"]
-    state = json.loads(get(port, "/plan/yunxi-2024/state")[1])
+    assert get(port, "/plan/yunxi-2024")[0] == 200  # a first visit starts the render
+    state = wait_for(lambda: (s := json.loads(get(port, "/plan/yunxi-2024/state")[1]))["good_version"] and s,
+                     "a rendered version")
     v = state["good_version"]
     code, pdf = get(port, f"/plan/yunxi-2024/v/{v}/file.pdf")
     assert code == 200 and pdf.startswith(b"%PDF")

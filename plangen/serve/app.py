@@ -81,94 +81,121 @@ def _file(server: Server, pv: Preview, version: int, name: str) -> Response:
     return FileResponse(path, media_type=MEDIA.get(ext, "application/octet-stream"), headers=headers)
 
 
-def make_app(server: Server) -> Starlette:
-    def plan_of(request: Request) -> Preview | None:
-        return server.preview(request.path_params["name"])
+def _server(request: Request) -> Server:
+    return request.app.state.server  # type: ignore[no-any-return]
 
-    async def index(request: Request) -> Response:
-        summary = await server.check_all()
-        return HTMLResponse(_env.get_template("index.html.j2").render(plans=summary, folder=str(server.plans_dir)))
 
-    async def plan_page(request: Request) -> Response:
-        pv = plan_of(request)
-        if pv is None:
-            return _404()
-        if pv.version == 0 and not pv.rendering:
-            server.request(pv.name)
-        state = json.dumps(pv.state(), ensure_ascii=False).replace("</", "<\\/")
-        return HTMLResponse(_env.get_template("plan.html.j2").render(name=pv.name, state=state))
+def plan_of(request: Request) -> Preview | None:
+    return _server(request).preview(request.path_params["name"])
 
-    async def plan_state(request: Request) -> Response:
-        pv = plan_of(request)
-        return _404() if pv is None else JSONResponse(pv.state())
 
-    async def page_image(request: Request) -> Response:
-        pv = plan_of(request)
-        version, page = _int(request.path_params["version"]), _int(request.path_params["page"])
-        if pv is None or version is None or page is None:
-            return _404()
-        return await _page(server, pv, version, "document.pdf", page, f"page-{page}.png")
+async def index(request: Request) -> Response:
+    server = _server(request)
+    summary = await server.check_all()
+    return HTMLResponse(_env.get_template("index.html.j2").render(plans=summary, folder=str(server.plans_dir)))
 
-    async def download(request: Request) -> Response:
-        pv = plan_of(request)
-        version, fmt = _int(request.path_params["version"]), request.path_params["fmt"]
-        if pv is None or version is None or fmt not in ("docx", "pdf"):
-            return _404()
-        return _file(server, pv, version, f"document.{fmt}")
 
-    async def sheet(request: Request) -> Response:
-        pv = plan_of(request)
-        index = _int(request.path_params["index"])
-        if pv is None or index is None:
-            return _404()
-        return JSONResponse(await server.sheet(pv, index))
-
-    async def sheet_file(request: Request) -> Response:
-        pv = plan_of(request)
-        version, index = _int(request.path_params["version"]), _int(request.path_params["index"])
-        what = request.path_params["what"]
-        if pv is None or version is None or index is None:
-            return _404()
-        if what in ("pdf", "xlsx"):
-            return _file(server, pv, version, f"sheet-{index}.{what}")
-        page = _int(what.removeprefix("page-").removesuffix(".png")) if what.startswith("page-") else None
-        if page is None:
-            return _404()
-        return await _page(server, pv, version, f"sheet-{index}.pdf", page, f"sheet-{index}-page-{page}.png")
-
-    async def events(request: Request) -> Response:
-        queue: asyncio.Queue[str] = asyncio.Queue()
-        server.listeners.add(queue)
-
-        async def stream() -> Any:
-            try:
-                yield "retry: 1000\n\n"
-                while True:
-                    try:
-                        data = await asyncio.wait_for(queue.get(), timeout=15)
-                        yield f"data: {data}\n\n"
-                    except asyncio.TimeoutError:
-                        yield ": keep-alive\n\n"
-            finally:
-                server.listeners.discard(queue)
-
-        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
-
-    async def status(request: Request) -> Response:
-        return JSONResponse(server.status())
-
-    async def not_found(request: Request, exc: Exception) -> Response:
+async def plan_page(request: Request) -> Response:
+    server = _server(request)
+    pv = plan_of(request)
+    if pv is None:
         return _404()
+    if pv.version == 0 and not pv.rendering:
+        server.request(pv.name)
+    state = json.dumps(pv.state(), ensure_ascii=False).replace("</", "<\\/")
+    return HTMLResponse(_env.get_template("plan.html.j2").render(name=pv.name, state=state))
 
-    routes = [
-        Route("/", index),
-        Route("/status", status),
-        Route("/events", events),
-        Route("/plan/{name}", plan_page),
-        Route("/plan/{name}/state", plan_state),
-        Route("/plan/{name}/v/{version}/page/{page}.png", page_image),
-        Route("/plan/{name}/v/{version}/file.{fmt}", download),
-        Route("/plan/{name}/sheet/{index}", sheet),
-        Route("/plan/{name}/v/{version}/sheet/{index}/{what}", sheet_file),
-    ]
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+
+async def plan_state(request: Request) -> Response:
+    pv = plan_of(request)
+    return _404() if pv is None else JSONResponse(pv.state())
+
+
+async def page_image(request: Request) -> Response:
+    server = _server(request)
+    pv = plan_of(request)
+    version, page = _int(request.path_params["version"]), _int(request.path_params["page"])
+    if pv is None or version is None or page is None:
+        return _404()
+    return await _page(server, pv, version, "document.pdf", page, f"page-{page}.png")
+
+
+async def download(request: Request) -> Response:
+    server = _server(request)
+    pv = plan_of(request)
+    version, fmt = _int(request.path_params["version"]), request.path_params["fmt"]
+    if pv is None or version is None or fmt not in ("docx", "pdf"):
+        return _404()
+    return _file(server, pv, version, f"document.{fmt}")
+
+
+async def sheet(request: Request) -> Response:
+    server = _server(request)
+    pv = plan_of(request)
+    index = _int(request.path_params["index"])
+    if pv is None or index is None:
+        return _404()
+    return JSONResponse(await server.sheet(pv, index))
+
+
+async def sheet_file(request: Request) -> Response:
+    server = _server(request)
+    pv = plan_of(request)
+    version, index = _int(request.path_params["version"]), _int(request.path_params["index"])
+    what = request.path_params["what"]
+    if pv is None or version is None or index is None:
+        return _404()
+    if what in ("pdf", "xlsx"):
+        return _file(server, pv, version, f"sheet-{index}.{what}")
+    page = _int(what.removeprefix("page-").removesuffix(".png")) if what.startswith("page-") else None
+    if page is None:
+        return _404()
+    return await _page(server, pv, version, f"sheet-{index}.pdf", page, f"sheet-{index}-page-{page}.png")
+
+
+async def events(request: Request) -> Response:
+    server = _server(request)
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    server.listeners.add(queue)
+
+    async def stream() -> Any:
+        try:
+            yield "retry: 1000\n\n"
+            while True:
+                try:
+                    data = await asyncio.wait_for(queue.get(), timeout=15)
+                    yield f"data: {data}\n\n"
+                except asyncio.TimeoutError:
+                    yield ": keep-alive\n\n"
+        finally:
+            server.listeners.discard(queue)
+
+    return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+async def status(request: Request) -> Response:
+    server = _server(request)
+    return JSONResponse(server.status())
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return _404()
+
+
+ROUTES = [
+    Route("/", index),
+    Route("/status", status),
+    Route("/events", events),
+    Route("/plan/{name}", plan_page),
+    Route("/plan/{name}/state", plan_state),
+    Route("/plan/{name}/v/{version}/page/{page}.png", page_image),
+    Route("/plan/{name}/v/{version}/file.{fmt}", download),
+    Route("/plan/{name}/sheet/{index}", sheet),
+    Route("/plan/{name}/v/{version}/sheet/{index}/{what}", sheet_file),
+]
+
+
+def make_app(server: Server) -> Starlette:
+    app = Starlette(routes=ROUTES, exception_handlers={404: not_found, 405: not_found})
+    app.state.server = server
+    return app
