@@ -16,8 +16,10 @@ A path is a tuple of keys and list indices, e.g. ("plan", "sections", 0, "items"
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,10 +36,9 @@ MAX_NODES = 200_000
 MAX_DEPTH = 40
 PathT = tuple[str | int, ...]
 
-# Characters XML 1.0 cannot hold (and YAML refuses): C0 controls except tab/LF/CR, DEL, C1, and
-# the noncharacters U+FFFE/U+FFFF.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Characters XML 1.0 cannot hold (and YAML refuses): C0 controls except tab/LF/CR, DEL, C1, the
+# noncharacters U+FFFE/U+FFFF and lone surrogates. One pattern for the loader and for check.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -63,6 +64,7 @@ class Loaded:
     key_positions: dict[PathT, Pos] = field(default_factory=dict)  # positions of mapping keys
     spans: dict[PathT, tuple[int, int]] = field(default_factory=dict)  # value char spans
     problems: Problems = field(default_factory=Problems)
+    _line_starts: tuple[list[int], str] | None = field(default=None, repr=False, compare=False)
 
     def pos(self, path: PathT) -> Pos:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -91,9 +93,13 @@ class Loaded:
         return self.pos(path)
 
     def offset_pos(self, offset: int) -> Pos:
-        line = self.text.count("\n", 0, offset) + 1
-        col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
-        return Pos(self.display, line, col)
+        """Line and column of a character offset in `text` (a line index, built once)."""
+        if self._line_starts is None or self._line_starts[1] is not self.text:
+            starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._line_starts = (starts, self.text)
+        starts = self._line_starts[0]
+        line = bisect.bisect_right(starts, offset)
+        return Pos(self.display, line, offset - starts[line - 1] + 1)
 
 
 class _TooBig(Exception):
@@ -140,34 +146,49 @@ def _mark_pos(loaded: Loaded, mark: Any) -> Pos:
     return Pos(loaded.display, mark.line + 1, mark.column + 1)
 
 
-def _decode(raw: bytes, loaded: Loaded) -> str | None:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is a problem."""
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+class DecodeError(ValueError):
+    """Bytes that are not text plangen reads: a Chinese message, a hint and where it went wrong."""
+
+    def __init__(self, message: str, hint: str, line: int = 0, col: int = 0) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.line, self.col = message, hint, line, col
+
+
+def decode_text(raw: bytes, *, gb18030: bool = False) -> str:
+    """The one decoder for files people type: UTF-8 (with or without BOM) or UTF-16 with BOM;
+    with `gb18030=True` (the importer's legacy .txt files) GBK/GB18030 too. Raises DecodeError
+    (Chinese, with the line and column of the first bad byte) for anything else."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            loaded.problems.add(Pos(loaded.display), "E002", "文件编码无法识别（UTF-16 内容损坏）",
-                                "请另存为 UTF-8")
-            return None
+            raise DecodeError("文件编码无法识别（UTF-16 内容损坏）", "请另存为 UTF-8") from None
+    body = raw.removeprefix(codecs.BOM_UTF8)
     try:
-        return raw.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as e:
-        head = raw[: e.start]
+        head = body[: e.start]
         line = head.count(b"\n") + 1
         col = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        pos = Pos(loaded.display, line, col)
-        if b"\x00" in raw[:4096]:
-            loaded.problems.add(pos, "E002", "这不是文本文件（含二进制数据）", "计划文件应是 UTF-8 编码的 YAML 文本")
-            return None
-        try:
-            raw.decode("gb18030")
-            guess = "看起来是 GBK/GB18030 编码"
-        except UnicodeDecodeError:
-            guess = "编码无法识别"
-        loaded.problems.add(pos, "E002", f"文件不是 UTF-8 编码（{guess}）",
-                            "请在编辑器中“另存为”并选择 UTF-8 编码")
+        bad_at = (line, col)
+    if b"\x00" in body[:4096]:
+        raise DecodeError("这不是文本文件（含二进制数据）", "计划文件应是 UTF-8 编码的 YAML 文本", *bad_at)
+    try:
+        text = body.decode("gb18030")
+    except UnicodeDecodeError:
+        raise DecodeError("文件不是 UTF-8 编码（编码无法识别）", "请在编辑器中“另存为”并选择 UTF-8 编码",
+                          *bad_at) from None
+    if gb18030 and body is raw:
+        return text
+    raise DecodeError("文件不是 UTF-8 编码（看起来是 GBK/GB18030 编码）",
+                      "请在编辑器中“另存为”并选择 UTF-8 编码", *bad_at)
+
+
+def _decode(raw: bytes, loaded: Loaded) -> str | None:
+    try:
+        return decode_text(raw)
+    except DecodeError as e:
+        loaded.problems.add(Pos(loaded.display, e.line, e.col), "E002", e.message, e.hint)
         return None
 
 
@@ -183,22 +204,16 @@ def _scan_text(text: str, loaded: Loaded) -> str:
                 loaded.problems.add(Pos(loaded.display, lineno, col), "E003",
                                     "缩进里有制表符（Tab）", "YAML 只能用空格缩进，请把 Tab 换成空格")
         out = re.sub(r"(?m)^[ \t]+", lambda m: m.group(0).replace("\t", "  "), out)
-    bad = list(_CONTROL_RE.finditer(out)) + list(_SURROGATE_RE.finditer(out))
+    bad = list(CONTROL_RE.finditer(out))
     for m in bad[:50]:
-        loaded.problems.add(loaded_offset(loaded, text, m.start()), "E004",
+        loaded.problems.add(loaded.offset_pos(m.start()), "E004",
                             f"含有不可见的控制字符 U+{ord(m.group()):04X}",
                             "通常是从别处复制带来的，请删除该字符")
     if len(bad) > 50:
         loaded.problems.add(Pos(loaded.display), "E004", f"另有 {len(bad) - 50} 个控制字符未逐一列出")
     if bad:
-        out = _CONTROL_RE.sub(" ", _SURROGATE_RE.sub(" ", out))
+        out = CONTROL_RE.sub(" ", out)
     return out
-
-
-def loaded_offset(loaded: Loaded, text: str, offset: int) -> Pos:
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Pos(loaded.display, line, col)
 
 
 _YAML_MESSAGES = [
@@ -231,28 +246,54 @@ def _yaml_problem(e: yaml.MarkedYAMLError, loaded: Loaded) -> None:
     loaded.problems.add(pos, "E005", f"YAML 格式错误（{english}）", "检查该行及上一行的缩进、冒号和引号")
 
 
-def load_yaml(path: Path, display: str | None = None) -> Loaded:
-    """Load one YAML file with positions. Never raises for bad input; see `Loaded.problems`."""
-    loaded = Loaded(path=path, display=display or str(path))
+def _size_words(n: int) -> str:
+    mb = n / 1024 / 1024
+    if n >= 1024 * 1024:
+        return f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB"
+    return f"{n / 1024:.0f} KB"
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes | None:
+    """At most `max_bytes` of a file, or None when it holds more (checked on the size first, and
+    again while reading: /proc files report size 0). Raises OSError."""
+    if path.stat().st_size > max_bytes:
+        return None
+    with path.open("rb") as f:
+        raw = f.read(max_bytes + 1)
+    return None if len(raw) > max_bytes else raw
+
+
+def _read(path: Path, loaded: Loaded, max_bytes: int) -> bytes | None:
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            loaded.problems.add(Pos(loaded.display), "E001", "不是文件", "请给出 .yaml 文件的路径")
-            return loaded
+        mode = path.stat().st_mode
     except OSError:
         loaded.problems.add(Pos(loaded.display), "E001", "找不到文件", "检查文件名和路径")
-        return loaded
-    if size > MAX_FILE_BYTES:
-        loaded.problems.add(
-            Pos(loaded.display), "E001",
-            f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB",
-            "一份工作要点通常不超过 100 KB，请检查是否误选了文件",
-        )
-        return loaded
+        return None
+    if not stat.S_ISREG(mode):
+        loaded.problems.add(Pos(loaded.display), "E001", "不是文件", "请给出 .yaml 文件的路径")
+        return None
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, max_bytes)
     except OSError as e:
         loaded.problems.add(Pos(loaded.display), "E001", f"无法读取文件：{e.strerror}")
+        return None
+    if raw is None:
+        try:
+            size = _size_words(path.stat().st_size) + "，"
+        except OSError:
+            size = ""
+        loaded.problems.add(
+            Pos(loaded.display), "E001", f"文件过大（{size}上限为 {_size_words(max_bytes)}）",
+            "一份工作要点通常不超过 100 KB，请检查是否误选了文件",
+        )
+    return raw
+
+
+def load_yaml(path: Path, display: str | None = None, *, max_bytes: int = MAX_FILE_BYTES) -> Loaded:
+    """Load one YAML file with positions. Never raises for bad input; see `Loaded.problems`."""
+    loaded = Loaded(path=path, display=display or str(path))
+    raw = _read(path, loaded, max_bytes)
+    if raw is None:
         return loaded
     text = _decode(raw, loaded)
     if text is None:

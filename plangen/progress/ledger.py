@@ -95,9 +95,9 @@ def is_ledger_path(path: Path) -> bool:
 def validate_ledger(loaded: Any, problems: Problems) -> Ledger | None:
     """Validate loaded ledger data (plangen.loading.Loaded): every problem at once, in Chinese,
     with file:line:col. Used by `plangen check` and by every command that reads a ledger."""
-    from plangen.check import _validate
+    from plangen.validate import validate
 
-    ledger: Ledger | None = _validate(Ledger, loaded.data, loaded, problems)
+    ledger: Ledger | None = validate(Ledger, loaded, problems)
     if ledger is not None:
         seen: dict[tuple[str, str, str], int] = {}
         for i, e in enumerate(ledger.entries):
