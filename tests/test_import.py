@@ -175,7 +175,8 @@ def test_docx_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert cli("render", str(REPO / "plans" / "yunxi-2024.yaml"), "--formats", "docx", "-o", str(out)).returncode == 0
     back = tmp_path / "back-2024.yaml"
-    r = cli("import", str(out / "yunxi-2024" / "yunxi-2024.docx"), "-o", str(back), "--roster", str(ROSTER))
+    roster = shutil.copy(ROSTER, tmp_path)  # a plan's roster lies in its folder (plangen.check.paths)
+    r = cli("import", str(out / "yunxi-2024" / "yunxi-2024.docx"), "-o", str(back), "--roster", str(roster))
     assert r.returncode == 0, r.stdout + r.stderr
     a, b = load_view(REPO / "plans" / "yunxi-2024.yaml"), load_view(back)
     assert b.notice is not None and a.notice is not None
