@@ -17,6 +17,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 20_000
 MAX_TITLE_CHARS = 500
 MAX_NAME_CHARS = 100
+MIN_YEAR, MAX_YEAR = 1949, 2200  # a plan's year (and `new --year`)
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS)]
 Text = Annotated[str, StringConstraints(max_length=MAX_PARAGRAPH_CHARS * 10)]
@@ -101,7 +102,7 @@ class PlanOptions(_Strict):
 
 class Plan(_Strict):
     title: Title = Field(description="工作要点标题，如“云溪区2024年教育体育工作要点”")
-    year: Annotated[int, Field(ge=1949, le=2200)]
+    year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
     issuers: list[Name] = Field(
         default_factory=list,
         description="发布机关（无通知单独发布时印在标题前一行，如六安）",

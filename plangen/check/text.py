@@ -3,6 +3,8 @@ characters outside GB2312."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from plangen.check.common import walk_strings
 from plangen.errors import Pos, Problems
 from plangen.loading import CONTROL_RE, Loaded
@@ -42,8 +44,8 @@ def _outside_gb2312(loaded: Loaded, path: tuple[str | int, ...], s: str,
         pass
     counts: dict[str, int] = {}
     for ch in s:
-        if ord(ch) < 0x80 or CONTROL_RE.match(ch):
-            continue
+        if ord(ch) < 0x80 or CONTROL_RE.match(ch) or unicodedata.category(ch) == "Cf":
+            continue  # controls are E004; invisible format characters W306 (in names)
         try:
             ch.encode("gb2312")
         except UnicodeEncodeError:
