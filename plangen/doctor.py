@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from plangen.errors import display_path
+from plangen.fonts import FontProfile, load_profile
 from plangen.loading import load_yaml
 from plangen.names import is_roster_path
-from plangen.fonts import FontProfile, load_profile
 
 
 @functools.lru_cache(maxsize=16)

@@ -4,10 +4,10 @@ ruamel.yaml's round-trip mode keeps comments and key order. What changes: plan.y
 in the plan and notice titles; the document number's year, with its sequence number cleared
 (the key becomes empty, a comment shows the new year's form); the notice's dates cleared
 (check warns until they are filled); item and milestone due dates moved by the same number of
-years; items without an id get a stable one (plangen.ids); relative paths (roster, seal,
+years (a due written in words, 2024年底前, gets the new year too); items without an id get a stable one (plangen.ids); relative paths (roster, seal,
 template) rewritten when the new plan is written into another folder. Items, ids, leaders and
-offices stay. Body text — item titles and texts, due words such as 2024年底前 — is never
-changed: every line that still names the old year is listed, with its key, for review.
+offices stay. Body text — item titles and texts, the notice body — is never changed: every
+line that still names the old year is listed, with its key, for review.
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ from plangen.view import load_checked
 
 EXCERPT_CHARS = 60  # listing: a longer line shows its key, then the text around the year
 _KEY_RE = re.compile(r"^(-\s+)?([A-Za-z_][A-Za-z0-9_]*:\s*)")
+
+
+def _yaml() -> Any:
+    """The round-trip set-up `new` uses (plangen.ids imports it)."""
+    return round_trip_yaml(preserve_quotes=True)
 
 
 def _shift(d: dt.date, years: int) -> dt.date:
@@ -71,13 +76,21 @@ def _carry(items: list[Any], carry: dict[str, str] | None) -> None:
             del item["carried"]  # carried last year, finished this year
 
 
-def _shift_dues(items: list[Any], years: int) -> None:
+def _roll_due(due: Any, old: int, new_year: int) -> Any:
+    if isinstance(due, dt.date):
+        return _shift(due, new_year - old)
+    if isinstance(due, str) and str(old) in due:  # 2024年12月底前: a deadline, like a date
+        return due.replace(str(old), str(new_year))
+    return due
+
+
+def _shift_dues(items: list[Any], old: int, new_year: int) -> None:
     for item in items:
-        if isinstance(item.get("due"), dt.date):
-            item["due"] = _shift(item["due"], years)
+        if item.get("due") is not None:
+            item["due"] = _roll_due(item["due"], old, new_year)
         for ms in item.get("milestones") or []:
-            if isinstance(ms.get("due"), dt.date):
-                ms["due"] = _shift(ms["due"], years)
+            if ms.get("due") is not None:
+                ms["due"] = _roll_due(ms["due"], old, new_year)
 
 
 def _roll_notice(notice: Any, old: int, new_year: int) -> list[str]:
@@ -118,7 +131,7 @@ def roll(text: str, new_year: int, carry: dict[str, str] | None = None, *,
          source_dir: Path | None = None, out_dir: Path | None = None) -> tuple[str, int, list[str]]:
     """The new plan's YAML text, the old year, and what was cleared (in words). Items whose id
     is in `carry` are marked 续办 (see `_carry`)."""
-    y = round_trip_yaml(preserve_quotes=True)
+    y = _yaml()
     data = y.load(text)
     plan = data["plan"]
     old = int(plan["year"])
@@ -128,7 +141,7 @@ def roll(text: str, new_year: int, carry: dict[str, str] | None = None, *,
     cleared = _roll_notice(notice, old, new_year) if notice is not None else []
     _give_ids(_items(plan))
     _carry(_items(plan), carry)
-    _shift_dues(_items(plan), new_year - old)
+    _shift_dues(_items(plan), old, new_year)
     if source_dir is not None and out_dir is not None:
         _move_paths(data, source_dir, out_dir)
     buf = io.StringIO()

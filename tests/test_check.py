@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -77,53 +78,51 @@ def test_good_plan_is_clean(tmp_path: Path) -> None:
     assert r.plan is not None and r.roster is not None
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "line", "col", "code", "fragment"),
-    [
-        # YAML syntax error, with position
-        ("  body: 现予以印发。", "  body: 现予以印发。\n  x: [1, 2", 8, 6, "E005", "没有闭合"),
-        # tab in indentation
-        ("      text: 坚持", "\t    text: 坚持", 14, 1, "E003", "制表符"),
-        # duplicate key
-        ("  year: 2024", "  year: 2024\n  year: 2025", 12, 3, "E012", "键“year”重复"),
-        # unknown key with did-you-mean
-        ("  year: 2024", "  year: 2024\n  titel: x", 12, 3, "E101", "未知的键“titel”"),
-        # wrong type
-        ("  year: 2024", "  year: 二〇二四", 11, 9, "E108", "应为整数"),
-        # missing required field
-        ("  title: 云溪区2024年教育体育工作要点\n", "", 10, 3, "E102", "缺少必填项“title”"),
-        # empty section
-        ("    - title: 指导思想\n      text: 坚持以习近平新时代中国特色社会主义思想为指导。\n",
-         "    - title: 指导思想\n", 13, 7, "E201", "是空的"),
-        # unknown office, did-you-mean
-        ("offices: [教育股]", "offices: [教育局]", 24, 21, "E204", "名册中没有股室“教育局”"),
-        # unknown leader
-        ("leaders: [陈玲玲]", "leaders: [陈琳琳]", 20, 21, "E204", "名册中没有责任领导“陈琳琳”"),
-        # malformed document numbers
-        ("岳云教体〔2024〕4号", "岳云教体[2024]4号", 4, 11, "E205", "括号不对"),
-        ("岳云教体〔2024〕4号", "岳云教体〔2024〕04号", 4, 11, "E205", "前导零"),
-        ("岳云教体〔2024〕4号", "岳云教体〔2024〕第4号", 4, 11, "E205", "不加“第”"),
-        # invalid date
-        ("date: 2024-02-22", "date: 2024-02-30", 8, 9, "E010", "日期无效"),
-        # duplicate ids
-        ("        - title: 提升质量", "        - id: a\n          title: 提升质量", 23, 15, "E203", "编号“a”重复"),
-        # control character (written as an escape)
-        ("text: 加强党对教育工作的全面领导。", 'text: "加强\\x01领导"', 19, 17, "E004", "控制字符"),
-        # absurd size: a title over 500 characters
-        ("  title: 云溪区2024年教育体育工作要点", "  title: " + "长" * 501, 10, 10, "E103", "上限 500"),
-        # aliases/anchors are refused
-        ("      items:\n        - id: a", "      items:\n        - &x\n          id: a", 16, 11, None, None),
-    ],
-)
-def test_each_problem_is_located(tmp_path: Path, old: str, new: str, line: int, col: int,
-                                 code: str | None, fragment: str | None) -> None:
+# what | text replaced | its replacement | line:col | code | message fragment  (⏎ newline, ⇥ tab,
+# 长×501 a run of 501 长; the fields keep their leading spaces)
+LOCATED_TABLE = r"""
+YAML syntax |   body: 现予以印发。 |   body: 现予以印发。⏎  x: [1, 2 | 8:6 | E005 | 没有闭合
+tab indent |       text: 坚持 | ⇥    text: 坚持 | 14:1 | E003 | 制表符
+duplicate key |   year: 2024 |   year: 2024⏎  year: 2025 | 12:3 | E012 | 键“year”重复
+unknown key |   year: 2024 |   year: 2024⏎  titel: x | 12:3 | E101 | 未知的键“titel”
+wrong type |   year: 2024 |   year: 二〇二四 | 11:9 | E108 | 应为整数
+missing key |   title: 云溪区2024年教育体育工作要点⏎ |  | 10:3 | E102 | 缺少必填项“title”
+empty section |     - title: 指导思想⏎      text: 坚持以习近平新时代中国特色社会主义思想为指导。⏎ |     - title: 指导思想⏎ | 13:7 | E201 | 是空的
+unknown office | offices: [教育股] | offices: [教育局] | 24:21 | E204 | 名册中没有股室“教育局”
+unknown leader | leaders: [陈玲玲] | leaders: [陈琳琳] | 20:21 | E204 | 名册中没有责任领导“陈琳琳”
+number brackets | 岳云教体〔2024〕4号 | 岳云教体[2024]4号 | 4:11 | E205 | 括号不对
+number zero | 岳云教体〔2024〕4号 | 岳云教体〔2024〕04号 | 4:11 | E205 | 前导零
+number 第 | 岳云教体〔2024〕4号 | 岳云教体〔2024〕第4号 | 4:11 | E205 | 不加“第”
+invalid date | date: 2024-02-22 | date: 2024-02-30 | 8:9 | E010 | 日期无效
+duplicate id |         - title: 提升质量 |         - id: a⏎          title: 提升质量 | 23:15 | E203 | 编号“a”重复
+control char | text: 加强党对教育工作的全面领导。 | text: "加强\x01领导" | 19:17 | E004 | 控制字符
+title > 500 |   title: 云溪区2024年教育体育工作要点 |   title: 长×501 | 10:10 | E103 | 上限 500
+"""
+
+
+def _field(text: str) -> str:
+    text = text.replace("⏎", "\n").replace("⇥", "\t")
+    return re.sub(r"(.)×(\d+)", lambda m: m.group(1) * int(m.group(2)), text)
+
+
+LOCATED = [tuple(_field(f) for f in row.split(" | ")) for row in LOCATED_TABLE.strip("\n").split("\n")]
+
+
+@pytest.mark.parametrize(("what", "old", "new", "at", "code", "fragment"), LOCATED,
+                         ids=[c[0] for c in LOCATED])
+def test_each_problem_is_located(tmp_path: Path, what: str, old: str, new: str, at: str,
+                                 code: str, fragment: str) -> None:
+    line, col = map(int, at.split(":"))
     assert old in GOOD
     found = problems(write(tmp_path, GOOD.replace(old, new, 1)))
-    if code is None:  # an anchor alone is harmless; only aliases are refused (next test)
-        return
     assert any(p[2] == code and fragment in p[3] for p in found), found
     hit = next(p for p in found if p[2] == code and fragment in p[3])
     assert (hit[0], hit[1]) == (line, col), found
+
+
+def test_an_anchor_alone_is_harmless(tmp_path: Path) -> None:
+    text = GOOD.replace("      items:\n        - id: a", "      items:\n        - &x\n          id: a", 1)
+    assert text != GOOD and problems(write(tmp_path, text)) == []
 
 
 def test_alias_is_refused(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import time
 import tracemalloc
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -233,7 +232,7 @@ def test_a_plan_naming_itself_or_another_plan_as_roster(tmp_path: Path) -> None:
 def test_bidi_controls_in_names_are_a_warning(tmp_path: Path, where: str) -> None:
     name = "办公室\u202efdp.exe"
     if where == "plan":
-        p = write(tmp_path, PLAN.replace("offices: [办公室]", f"offices: [办公室, 教育股]\n          leaders: [\"陈玲玲\u200b\"]"
+        p = write(tmp_path, PLAN.replace("offices: [办公室]", "offices: [办公室, 教育股]\n          leaders: [\"陈玲玲\u200b\"]"
                                          ).replace("          leaders: [陈玲玲]\n", ""))
         hits = [f for f in found(p) if f[2] == "W306"]
         assert [(f[0], f[1]) for f in hits] == [(17, 21)] and "U+200B" in hits[0][3], found(p)

@@ -16,7 +16,9 @@ from plangen.errors import Problems
 from plangen.loading import Loaded, PathT
 
 _PLACEHOLDER_RE = re.compile(
-    r"^\s*[（(【\[〔［<＜《「『{｛].*[）)】\]〕］>＞》」』}｝]\s*$"  # the whole name in brackets
+    # the whole name in brackets around a generic word: （发文机关）, [单位名称], 【印发机关】
+    r"^\s*[（(【\[〔［<＜《「『{｛][^）)】\]〕］>＞》」』}｝]*(机关|单位|名称|姓名|落款|签发人|填写|股室|科室|部门)"
+    r"[^（(【\[〔［<＜《「『{｛]*[）)】\]〕］>＞》」』}｝]\s*$"
     r"|[XxＸｘ×✕╳*＊○◯□■△?？_＿]{2,}"  # XXX, ××, ○○, ＿＿
     r"|某{2,}|^某.{0,3}(局|单位|部门|机关|委员会|政府|学校|股|科|室|处)$"
     r"|^(发文机关|发文单位|机关名称|单位名称|落款|签发人|姓名|名称|待定|待填写?|暂无)$"
