@@ -27,8 +27,10 @@ def render_document(view, fmt: str, *, template: str | None = None, fonts: str |
 
 def run_render(plan: Path, *, formats: Sequence[str], template: str | None, fonts: str | None,
                outdir: Path, pdfa: bool = False) -> int:
+    from plangen.epoch import require_valid
     from plangen.view import load_view
 
+    require_valid()  # a bad SOURCE_DATE_EPOCH: a Chinese message and exit 1, before any work
     view = load_view(plan)
     for f in fmts.selected("document", formats):
         data = render_document(view, f.name, template=template, fonts=fonts, pdfa=pdfa)

@@ -12,22 +12,29 @@ times and order, fixed core properties) so the same inputs give the same file.
 from __future__ import annotations
 
 import io
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import docxtpl.subdoc  # noqa: F401 - imports docxcompose, which must happen before the fix below
+import jinja2
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsmap as _nsmap
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from plangen import reads
+from plangen.errors import PlangenError, display_path
 from plangen.fonts import FontProfile
 from plangen.layout import NoticeLayout
 from plangen.outio import normalize_zip
 from plangen.render import oxml
+from plangen.render.seal import load_seal
 from plangen.templates import resolve_template
 from plangen.view import Block, DocumentView, NoticeView, mark_font_size, text_width
 
@@ -184,9 +191,10 @@ def _signature(sd: Any, n: NoticeView) -> Any:
 def _seal(date: Any, n: NoticeView) -> None:
     """The seal (42 mm) floats over the signature and the date, centred on the date."""
     sl = n.signature_layout_autospaced
+    seal = load_seal(n.seal)
+    assert seal is not None
     run = date.add_run()
-    reads.record(n.seal)
-    run.add_picture(str(n.seal), width=Mm(42), height=Mm(42))
+    run.add_picture(io.BytesIO(seal.data), width=Mm(42), height=Mm(42))
     centre_y = LINE * (1 - len(sl.lines) / 2)  # twips from the date line's top to the block's middle
     oxml.float_picture(run, x_emu=round(sl.seal_x * CHAR * 635) - Mm(21), y_emu=round(centre_y * 635) - Mm(21))
 
@@ -259,14 +267,23 @@ def _imprint(doc: Any, n: NoticeView) -> None:
         p.add_run(f"\t{n.printed_by}\t{n.printed_on}")
 
 
+def _open_template(path: Path) -> tuple[Any, Any]:
+    """The bureau's .docx template; a file Word could not open is the user's mistake."""
+    tpl = DocxTemplate(str(path))
+    try:
+        return tpl, tpl.get_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+        raise PlangenError(f"{display_path(path)}: 不是有效的 Word 模板（.docx 文件应是 zip 格式，且含 word/document.xml）。"
+                           "请用 Word 或 WPS 打开后另存为 .docx，或从 templates/ 重新复制一份。") from None
+
+
 def render_docx(view: DocumentView, *, template: str | None = None, profile: FontProfile,
                 pdfa: bool = False) -> bytes:
     """The notice + plan as DOCX bytes (`pdfa` is part of the document renderers' common
     signature, see plangen.formats; it means nothing for a DOCX)."""
     path = resolve_template(template or view.template, ".docx", plan_dir=view.source.parent)
     reads.record(path)
-    tpl = DocxTemplate(str(path))
-    doc = tpl.get_docx()
+    tpl, doc = _open_template(path)
     layout = view.layout_for(template)
     _apply_profile(doc, profile)
     # plain: no 版头 and no notice — the plan alone (its issuers above its title, as 六安's)
@@ -277,7 +294,11 @@ def render_docx(view: DocumentView, *, template: str | None = None, profile: Fon
         "plan": _plan(tpl, view, new_page=n is not None),
         "view": view,
     }
-    tpl.render(context, autoescape=True)
+    try:
+        tpl.render(context, autoescape=True)
+    except jinja2.TemplateError as e:
+        raise PlangenError(f"{display_path(path)}: 模板里的标记有误（{e}）。请保留正文中的 {{{{p header }}}}、"
+                           "{{p notice }}、{{p plan }} 三处标记，其余不要写 {{ }} 或 {% %}（见 docs/templates.md）。") from None
     doc = tpl.docx
     if n is not None and layout.imprint == "last-even-page":
         _imprint(doc, n)

@@ -12,26 +12,28 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
+import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from plangen import reads
+from plangen.epoch import source_date
+from plangen.errors import PlangenError, display_path
 from plangen.fonts import FontProfile, font_css
 from plangen.render.justify import space_cancel_css, spaced
+from plangen.render.seal import load_seal
 from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, resolve_template
 from plangen.view import DocumentView, mark_font_size
-
 
 
 def created_date(view: DocumentView) -> str:
     """A fixed creation date: SOURCE_DATE_EPOCH when set, else the notice date, else 1 Jan of
     the plan year — never the wall clock, so two renders give the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    epoch = source_date()
+    if epoch is not None:
+        return epoch.strftime("%Y-%m-%dT%H:%M:%SZ")
     d = (view.notice.date_value if view.notice else None) or dt.date(view.plan.year, 1, 1)
     return f"{d.isoformat()}T00:00:00Z"
 
@@ -63,20 +65,59 @@ def render_html(view: DocumentView, *, template: str | None, profile: FontProfil
     env = _env(str(path.parent))
     fonts = {role: profile.css_stack(role) for role in
              ("title", "body", "heading1", "heading2", "page_number")}
-    seal = view.notice.seal if view.notice else None
-    reads.record(path, seal)
-    html = env.get_template(path.name).render(
+    seal = load_seal(view.notice.seal if view.notice else None)
+    reads.record(path)
+    html = _render_template(env, path,
         view=view,
         fonts=fonts,
         font_css=font_css(profile),
         created=created_date(view),
         mark_size=mark_size(view),
-        seal_uri=seal.as_uri() if seal else "",
+        seal_uri=seal.data_uri if seal else "",
         imprint_new_page=imprint_new_page,
         layout=view.layout_for(template),
         word_spacing=space_cancel_css(profile),
     )
     return html, path
+
+
+def _template_line(e: BaseException) -> tuple[str, int] | None:
+    """The innermost template file and line in `e`'s traceback (Jinja2 rewrites its frames)."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
+    return (frames[-1].filename, frames[-1].lineno or 0) if frames else None
+
+
+def _render_template(env: jinja2.Environment, path: Path, **context: Any) -> str:
+    """Render `path`; a broken bureau template is the user's mistake: a Chinese message naming
+    the file and line, not an internal error."""
+    try:
+        return env.get_template(path.name).render(**context)
+    except jinja2.TemplateSyntaxError as e:
+        where = f"{display_path(Path(e.filename))}:{e.lineno}" if e.filename else f"{display_path(path)}:{e.lineno}"
+        raise PlangenError(f"{where}: 模板语法错误：{e.message}。请按 Jinja2 语法改正这个模板（见 docs/templates.md）。") from None
+    except jinja2.TemplateNotFound as e:
+        raise PlangenError(f"{display_path(path)}: 模板引用的文件 {e.name} 找不到。请把它放在模板旁边，"
+                           "或改正 include/extends 里的名字。") from None
+    except jinja2.UndefinedError as e:
+        found = _template_line(e)
+        where = f"{display_path(Path(found[0]))}:{found[1]}" if found else display_path(path)
+        raise PlangenError(f"{where}: 模板用了不存在的名字或属性（{e.message}）。可用的数据是 view"
+                           "（plangen.view.DocumentView）和 layout，见 docs/templates.md；请改正模板。") from None
+
+
+def _identifier(html: str, view: DocumentView, profile: FontProfile, pdfa: bool) -> bytes:
+    """The PDF /ID: a hash of the HTML with every file path in it (fonts, font profile)
+    replaced by what does not depend on where the files live — the same inputs in another
+    folder give the same bytes."""
+    names: dict[str, str] = {}
+    for f in profile.files():
+        names[f.as_uri()] = names[f.as_posix()] = f"font:{f.name}"
+    if profile.source is not None:
+        names[profile.source.as_posix()] = f"profile:{profile.name}"
+    text = html  # (the seal is in it as a data: URI)
+    for path in sorted(names, key=len, reverse=True):  # a file URI before the path inside it
+        text = text.replace(path, names[path])
+    return hashlib.md5(text.encode("utf-8") + (b"a2b" if pdfa else b"")).hexdigest().encode()
 
 
 def _imprint_page(document: Any) -> int | None:
@@ -129,7 +170,7 @@ def _render_pdf(view: DocumentView, template: str | None, profile: FontProfile,
     page = _imprint_page(doc)
     if page is not None and page % 2 == 1:
         doc, html = layout(True)  # 版记 goes to the bottom of the next, even, page
-    ident = hashlib.md5(html.encode("utf-8") + (b"a2b" if pdfa else b"")).hexdigest().encode()
+    ident = _identifier(html, view, profile, pdfa)
     options: dict[str, Any] = {"pdf_identifier": ident, "uncompressed_pdf": False}
     if not pdfa:
         return doc.write_pdf(**options)
