@@ -330,3 +330,34 @@ def test_a_real_font_with_the_conventional_name_wins_over_the_alias(tmp_path: Pa
     fake = tmp_path / "fonts" / "fake-fangsong.ttf"
     assert fc_match("仿宋_GB2312", "%{file}", env=env) == str(fake)
     assert fc_match("楷体_GB2312", "%{family[0]}", env=env) == "FandolKai"
+
+
+def test_a_font_only_fontconfig_knows_is_found_through_fc_list(tmp_path: Path) -> None:
+    """plangen asks fontconfig (fc-list) instead of imitating its folders: a font in a folder
+    that only a private fonts.conf names is found, and a collection face other than the first
+    in it may be used (fontconfig can reach it by family name)."""
+    import sys
+
+    (tmp_path / "private").mkdir()
+    shutil.copy(PLANGEN_FONT_DIR / "FandolKai-Regular.otf", tmp_path / "private" / "MyKai.otf")
+    shutil.copy(NOTO_SERIF, tmp_path / "private" / "MySerif.ttc")
+    conf = write(tmp_path / "fonts.conf", f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="no">/etc/fonts/fonts.conf</include>
+  <dir>{tmp_path / 'private'}</dir>
+  <cachedir>{tmp_path / 'cache'}</cachedir>
+</fontconfig>
+""")
+    prof = write(tmp_path / "p.yaml", profile_text(heading2="{docx: 楷体_GB2312, pdf: MyKai.otf}") +
+                 "fallback:\n  - {pdf: MySerif.ttc, face: Noto Serif CJK SC}\n")
+    code = ("from plangen.fonts import load_profile; p = load_profile(%r); "
+            "print(p.face('heading2').path); print(p.fallback[0].path, p.fallback[0].problem)" % str(prof))
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True).stdout.splitlines()
+    assert out == [str(tmp_path / "private" / "MyKai.otf"), f"{tmp_path / 'private' / 'MySerif.ttc'} "]
+    env.pop("FONTCONFIG_FILE")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True).stdout.splitlines()
+    assert out[0] == "None"  # the same profile without that fontconfig: not found
