@@ -37,6 +37,8 @@ OFFICE_WORD = {"股室": "股室", "科室": "科室", "处室": "处室", "单�
 OPEN = "（(【[〔［"
 CLOSE = "）)】]〕］"
 SEPS = "，,；;、/ \t"
+_NO_OPEN = str.maketrans("", "", OPEN)
+_NO_CLOSE = str.maketrans("", "", CLOSE)
 MAX_NAME = 40  # a longer "name" means the colon was prose, not a note
 MAX_NOTE = 600
 
@@ -131,8 +133,8 @@ def _names(value: str) -> list[str]:
 def _clean(value: str) -> str | None:
     """Strip separators and the brackets that belong to the note, keep brackets inside names.
     None when the note closed and prose follows (then it was not a note)."""
-    opens = sum(value.count(c) for c in OPEN)
-    closes = sum(value.count(c) for c in CLOSE)
+    opens = len(value) - len(value.translate(_NO_OPEN))
+    closes = len(value) - len(value.translate(_NO_CLOSE))
     v = value
     while v:
         last = v[-1]
