@@ -34,7 +34,7 @@ def test_missing_font_is_reported(tmp_path: Path) -> None:
     r = doctor("--fonts", str(profile), "--plans", str(REPO / "plans"))
     assert r.returncode == 1
     assert "✗ 标题（title）" in r.stdout and "FZXBSJW.TTF" in r.stdout
-    assert "Traceback" not in r.stdout + r.stderr
+    assert "内部错误" not in r.stdout + r.stderr and "找不到字体文件" in r.stdout
 
 
 def test_undrawable_character_is_located(tmp_path: Path) -> None:
