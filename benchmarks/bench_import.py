@@ -60,7 +60,7 @@ def main() -> None:
     print("|---|" + "---|" * (len(sizes) + 1))
     for name, make in SHAPES.items():
         times = [seconds(make(n), runs=1) for n in sizes]
-        ratios = [b / a for a, b in zip(times, times[1:]) if a > 0]
+        ratios = [b / a for a, b in zip(times, times[1:], strict=False) if a > 0]
         cells = " | ".join(f"{t:.2f} s" for t in times)
         print(f"| {name} | {cells} | {max(ratios) if ratios else 0:.1f} |")
 

@@ -92,3 +92,11 @@ def test_imported_plan_checks_clean(name: str, tmp_path: Path) -> None:
 def test_grammar(text: str, body: str, fields: dict) -> None:  # type: ignore[type-arg]
     got_body, note = split_notes(text)
     assert (got_body, note.fields()) == (body, fields)
+
+
+def test_roster_word_wins_and_a_difference_is_reported(tmp_path: Path) -> None:
+    roster = tmp_path / "k.roster.yaml"
+    roster.write_text("bureau: 南浔市教育局\noffice_word: 单位\noffices: [基教科, 人事科]\n", encoding="utf-8")
+    _, report, info = import_file(NOTES / "keshi-due.txt", roster)
+    assert info["office_word"] == "单位" and info["unknown"] == []
+    assert any("单位" in n and "责任科室" in n for n in report.notes)
