@@ -59,6 +59,12 @@ def build_package(view, *, profile, retention: str = "永久", template: str | N
     return Package(view.name, files)
 
 
+def package_files(view, *, profile, retention: str = "永久") -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    """Every file of the package, the fixity list included (for `plangen build --archive`)."""
+    pkg = build_package(view, profile=profile, retention=retention)
+    return {**pkg.files, FIXITY: fixity_text(pkg.files)}
+
+
 def _page_count(pdf: bytes) -> int:
     import io
 

@@ -134,10 +134,13 @@ def sheets(plan: Path, offices: tuple[str, ...], leaders: tuple[str, ...], forma
 @click.option("--prune", is_flag=True, help="删除已不存在的计划的输出（只删清单中记录的文件）")
 @click.option("--wait", is_flag=True, help="输出目录被另一个构建占用时等待，而不是退出")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出构建摘要")
+@click.option("--archive", "with_archive", is_flag=True,
+              help="同时生成归档包（PDF/A-2b、OFD、元数据、校验清单）到 output/<计划>/archive/")
 def build(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, formats: str | None,
-          fonts: str | None, force: bool, prune: bool, wait: bool, as_json: bool) -> None:
+          fonts: str | None, force: bool, prune: bool, wait: bool, as_json: bool,
+          with_archive: bool) -> None:
     """构建归档：plans/ 下所有计划 → output/，只重建有变化的部分。"""
-    chosen = _formats(formats, *fmts.TARGETS)
+    chosen = _formats(formats, *fmts.TARGETS) + ((fmts.ARCHIVE,) if with_archive else ())
     from plangen.build import run_build
 
     _run(lambda: run_build(inputs or (Path("plans"),), outdir=outdir, jobs=jobs, formats=chosen,

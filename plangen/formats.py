@@ -111,9 +111,15 @@ def selected(target: Target, wanted: Iterable[str]) -> tuple[Format, ...]:
     return tuple(f for f in formats_for(target) if f.name in chosen)
 
 
+# `plangen build --archive` adds this name to the build's formats: one job per plan writes the
+# archive package (PDF/A + OFD + metadata + fixity list, plangen.archive) to output/<plan>/archive/.
+ARCHIVE = "archive"
+ARCHIVE_DIR = "archive"
+
+
 def needs_font_files(wanted: Iterable[str]) -> bool:
     chosen = set(wanted)
-    return any(f.needs_font_files for f in FORMATS if f.name in chosen)
+    return ARCHIVE in chosen or any(f.needs_font_files for f in FORMATS if f.name in chosen)
 
 
 # --------------------------------------------------------------------------- output paths

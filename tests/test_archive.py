@@ -172,3 +172,21 @@ def test_doctor_reports_archive_formats(tmp_path: Path) -> None:
     r = plangen("doctor", "--fonts", str(profile), "--plans", str(REPO / "plans"))
     assert r.returncode == 1
     assert "归档格式（OFD、PDF/A-2b）：不能生成" in r.stdout and "Restricted.otf 的授权不允许嵌入" in r.stdout
+
+
+def test_build_archive_writes_verifiable_packages(archive: Path, tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(REPO / "plans" / "jishou-2023.yaml", plans)
+    out = tmp_path / "output"
+    r = plangen("build", str(plans), "-o", str(out), "--formats", "docx", "--archive", "-j", "1")
+    assert r.returncode == 0, r.stderr
+    package = out / "jishou-2023" / "archive"
+    assert sorted(p.name for p in package.iterdir()) == sorted(
+        ["jishou-2023.pdf", "jishou-2023.ofd", "metadata.xml", "fixity.txt"])
+    for name in ("jishou-2023.pdf", "jishou-2023.ofd"):  # the same files `plangen archive` writes
+        assert (package / name).read_bytes() == (archive / "jishou-2023" / name).read_bytes()
+    r = plangen("archive", "verify", str(out))
+    assert r.returncode == 0 and "全部 1 个归档包完好" in r.stdout, r.stdout + r.stderr
+    again = plangen("build", str(plans), "-o", str(out), "--formats", "docx", "--archive", "-j", "1")
+    assert again.returncode == 0 and "未变 1 个" in again.stdout + again.stderr

@@ -71,6 +71,11 @@ def run_job(job: Job) -> JobResult:
             from plangen.progress.build import render_period
 
             files = render_period(view, job.period, job.formats, profile)
+        elif job.formats == (fmts.ARCHIVE,):
+            from plangen.archive import package_files
+
+            files = {f"{fmts.ARCHIVE_DIR}/{name}": data
+                     for name, data in package_files(view, profile=profile).items()}
         elif job.target == "document":
             fmt = fmts.get("document", job.formats[0])
             data = fmt.load()(view, template=None, profile=profile, pdfa=False)
@@ -121,6 +126,10 @@ def plan_jobs(name: str, view_id: str, view: DocumentView, formats: Sequence[str
     items = len(view.plan.items)
     jobs = [Job(name, view_id, "document", (f.name,), fonts=fonts, cost=f.cost(items))
             for f in fmts.selected("document", formats)]
+    if fmts.ARCHIVE in formats:  # PDF/A + OFD + metadata: about a PDF and a half
+        pdf = fmts.get("document", "pdf")
+        jobs.append(Job(name, view_id, "document", (fmts.ARCHIVE,), fonts=fonts,
+                        cost=1.5 * pdf.cost(items)))
     sheet_formats = fmts.selected("sheet", formats)
     if sheet_formats:
         from plangen.sheets import list_sheets, sheet_weight
