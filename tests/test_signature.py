@@ -191,3 +191,33 @@ def test_signature_shares_a_page_with_text(rendered) -> None:  # type: ignore[no
         _, date = signature_block(pdfs[("joint-sealed", engine)], n.signatures, n.date)
         before = [line for line in lines if line[0].page == date.page and line[0].top < date.top - 60]
         assert before, engine
+
+
+@pytest.mark.parametrize("sealed", [True, False], ids=["sealed", "unsealed"])
+def test_note_does_not_spill_onto_a_page_of_its_own(tmp_path: Path, sealed: bool) -> None:
+    """云溪's notice lengthened by two lines puts the date on page 1's last line: the 附注 must
+    not stand alone on page 2 (13.8); the signature block goes down with it, with text."""
+    shutil.copy(REPO / "plans" / "yunxi.roster.yaml", tmp_path)
+    text = (REPO / "plans" / "yunxi-2024.yaml").read_text(encoding="utf-8")
+    extra = "各单位要高度重视，认真组织学习，结合本单位实际制定具体措施，确保各项工作任务落到实处，见到实效。"
+    text = text.replace("请结合实际抓好工作落实。", "请结合实际抓好工作落实。" + extra, 1)
+    text = text.replace("\n  date: ", f"\n  note: 此件主动公开\n  sealed: {str(sealed).lower()}\n  date: ", 1)
+    plan = tmp_path / "yunxi-2024.yaml"
+    plan.write_text(text, encoding="utf-8")
+    view = load_view(plan)
+    n = view.notice
+    (tmp_path / "y.docx").write_bytes(render_docx(view, profile=load_profile()))
+    pdf_bytes = render_pdf(view, profile=load_profile())
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    LO_PDF, "--outdir", str(tmp_path), str(tmp_path / "y.docx")], capture_output=True, timeout=300,
+                   check=True)
+    for pdf in (pdfplumber.open(tmp_path / "y.pdf"), pdfplumber.open(io.BytesIO(pdf_bytes))):
+        with pdf:
+            lines = lines_of(pdf)
+            note = next(line[0] for line in lines if line[0].text == n.note)
+            _, date = signature_block(pdf, n.signatures, n.date)
+            assert note.page == date.page
+            assert [line for line in lines if line[0].page == note.page and line[0].top < date.top - 60]

@@ -159,6 +159,7 @@ def _notice(tpl: Any, n: NoticeView) -> Any:
     if n.seal is not None:
         _seal(last, n)
     if n.note:
+        oxml.keep_next(last)  # 附注 on the line below the date, never alone on a page
         _para(sd, "GWBody", n.note)
     return sd
 
