@@ -171,3 +171,29 @@ def test_report_without_returns_for_period(tmp_path: Path) -> None:
     plan_copy(tmp_path)
     r = run("progress", "report", "town-2024.yaml", "--period", "2024-06", cwd=tmp_path)
     assert r.returncode == 1 and "还没有台账" in r.stderr and "plangen progress collect" in r.stderr
+
+
+def test_same_inputs_same_bytes_and_ledger_header(out: Path) -> None:
+    base = out.parents[3]
+    ledger = base / "town-2024.progress.yaml"
+    text = ledger.read_text(encoding="utf-8")
+    r = run("progress", "report", "town-2024.yaml", "--period", "2024-06", "--number", "镇教督〔2024〕6号",
+            "-o", "again", cwd=base)
+    assert r.returncode == 0, r.stderr
+    for name in ("督查通报-2024-06.docx", "督查通报-2024-06.pdf", "台账-2024-06.xlsx"):
+        assert (base / "again" / name).read_bytes() == (out / name).read_bytes(), name
+    # the report header written by hand in the ledger; a later collect keeps it and its comment
+    ledger.write_text(text.replace("report: {}", "report:  # 手工填写\n  title: 关于上半年重点工作推进情况的通报\n"
+                                   "  number: 镇教督〔2024〕7号\n  to: 各股室"), encoding="utf-8")
+    r = run("progress", "report", "town-2024.yaml", "--period", "2024-06", "--formats", "docx", "-o", "hdr", cwd=base)
+    assert r.returncode == 0, r.stderr
+    import docx
+
+    texts = [p.text for p in docx.Document(str(base / "hdr" / "督查通报-2024-06.docx")).paragraphs]
+    assert "关于上半年重点工作推进情况的通报" in texts and "镇教督〔2024〕7号" in texts and "各股室：" in texts
+    again = fill(base / "forms" / "办公室-2024-06.xlsx", base / "办公室-2024-06.xlsx",
+                 {**FILLS["办公室"], "ledger": ("台账已更新", 55, "推进中", "")})
+    assert run("progress", "collect", "town-2024.yaml", str(again), cwd=base).returncode == 0
+    after = ledger.read_text(encoding="utf-8")
+    assert "report:  # 手工填写" in after and "title: 关于上半年重点工作推进情况的通报" in after
+    assert "# plangen 督查台账" in after and "period: 2024-05" in after
