@@ -669,7 +669,8 @@ def load_checked(path: Path) -> CheckResult:
 
     result = check_file(path)
     if result.kind != "plan":
-        raise PlangenError(f"{display_path(path)} 是名册文件，不是计划文件", exit_code=1)
+        what = "督查台账" if result.kind == "ledger" else "名册文件"
+        raise PlangenError(f"{display_path(path)} 是{what}，不是计划文件", exit_code=1)
     if not result.ok or result.plan is None:
         raise PlangenError(
             f"{display_path(path)}：发现 {len(result.problems.errors)} 个错误，请先修正（可用 plangen check 查看）",
