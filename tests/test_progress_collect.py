@@ -317,3 +317,12 @@ def test_broken_ledger_is_reported_with_positions(tmp_path: Path) -> None:
     assert "town-2024.progress.yaml:7:14: 错误" in r.stdout and "town-2024.progress.yaml:8:5: 错误 E101" in r.stdout
     r = run("progress", "report", "town-2024.yaml", "--period", "2024-06", cwd=tmp_path)
     assert r.returncode == 1 and "台账 town-2024.progress.yaml 有错误" in r.stderr and ":7:14:" in r.stderr
+
+
+def test_collect_a_folder(town: Path) -> None:
+    back = town / "back"
+    fill_all(town, town / "forms", back)
+    (back / "~$教育股-2024-06.xlsx").write_bytes(b"lock")  # Excel's lock file is skipped
+    r = run("progress", "collect", "town-2024.yaml", "back", cwd=town)
+    assert r.returncode == 0, r.stderr
+    assert_ledger_matches_fills(ledger(town))

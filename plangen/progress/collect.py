@@ -354,6 +354,11 @@ def merge(ledger: Ledger, returned: Sequence[Returned], view: DocumentView) -> t
     return ledger.model_copy(update={"returns": rets, "entries": flat}), notes
 
 
+def _folder(folder: Path) -> list[Path]:
+    """The files of a folder given to collect (hidden files and Office lock files ~$… skipped)."""
+    return sorted(f for f in folder.iterdir() if f.is_file() and not f.name.startswith((".", "~$")))
+
+
 def run_collect(plan: Path, files: Sequence[Path], *, period: str | None) -> int:
     from plangen.outio import atomic_write
     from plangen.progress.ledger import dump_ledger, ledger_path, load_ledger
@@ -367,7 +372,10 @@ def run_collect(plan: Path, files: Sequence[Path], *, period: str | None) -> int
     problems = Problems()
     good: list[Returned] = []
     bad: list[str] = []
-    for f in files:
+    expanded = [x for f in files for x in (_folder(f) if f.is_dir() else [f])]
+    if not expanded:
+        raise PlangenError("没有找到要收录的表格：请给出收回的 .xlsx 文件或它们所在的文件夹。")
+    for f in expanded:
         before = len(problems)
         r = read_return(f, view, want, problems)
         if r is not None:
