@@ -78,7 +78,52 @@ def synthetic(n_items: int, folder: Path) -> Path:
     return p
 
 
+def scale_plan(n_items: int, n_offices: int, n_leaders: int, folder: Path) -> Path:
+    """A plan as issue 18 measured: 3 offices and 2 leaders per item, its own roster."""
+    offices = [f"第{i + 1}处室" for i in range(n_offices)]
+    leaders = [f"领导{c}" for c in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"[:n_leaders]]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "scale.roster.yaml").write_text(
+        "bureau: 合成局\nleaders:\n" + "".join(f"  - {x}\n" for x in leaders)
+        + "offices:\n" + "".join(f"  - {o}\n" for o in offices), encoding="utf-8")
+    lines = ["roster: scale.roster.yaml", "plan:", f"  title: 合成{n_items}项工作要点", "  year: 2024", "  sections:"]
+    for s in range((n_items + 9) // 10):
+        lines += [f"    - title: 第{s + 1}部分重点工作", "      items:"]
+        for k in range(min(10, n_items - s * 10)):
+            i = s * 10 + k
+            o = [offices[(i + d) % n_offices] for d in (0, 1, 2)]
+            ls = [leaders[(i + d) % n_leaders] for d in (0, 1)]
+            lines += [f"        - title: 推进第{i + 1}项重点任务", "          text: 全面落实立德树人根本任务。",
+                      f"          leaders: [{', '.join(ls)}]", f"          offices: [{', '.join(o)}]"]
+    p = folder / f"scale-{n_items}.yaml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def build_scale(d: Path, n_items: int = 2000) -> None:
+    """`build --formats xlsx` on a 2,000-item plan against `plangen sheets` of the same plan
+    (issue 19: the build was 5.6× slower, one job per sheet, each re-checking the plan)."""
+    plan = scale_plan(n_items, 150, 15, d / "scale")
+    sheets = cmd("sheets", str(plan), "--formats", "xlsx", "-o", str(d / "scale-sheets"))
+    build = cmd("build", str(plan.parent), "-o", str(d / "scale-build"), "--formats", "xlsx", "-j", "2")
+    record("scale_sheets_xlsx_s", f"`plangen sheets --formats xlsx`, {n_items} items / 150 offices (s)", sheets)
+    record("scale_build_xlsx_s", "`plangen build --formats xlsx -j2`, same plan, cold (s)", build)
+    record("scale_build_ratio", "that build / that sheets command", build / sheets, "≤ 1.0")
+
+
+def report() -> None:
+    width = max(len(r[0]) for r in rows)
+    print(f"{'figure'.ljust(width)}  {'value':>9}  {'target':<24}  verdict")
+    for label, value, target, verdict in rows:
+        print(f"{label.ljust(width)}  {value:>9}  {target:<24}  {verdict}")
+
+
 def main() -> None:
+    if "--build-scale" in sys.argv:  # only this figure (it takes a few minutes)
+        with tempfile.TemporaryDirectory() as tmp:
+            build_scale(Path(tmp))
+        report()
+        return
     from plangen.render.docx import render_docx
     from plangen.render.pdf import render_pdf
     from plangen.sheets import list_sheets, render_sheets
@@ -167,6 +212,7 @@ def main() -> None:
         record("growth_ratio", "per-item time 400 / 100 (DOCX+PDF)", per_item[400] / per_item[100], "≤ 1.2")
         record("sheets_growth_ratio", "per-item time 400 / 100 (sheets)", sheets_per_item[400] / sheets_per_item[100],
                "≤ 1.2")
+        build_scale(d)
     probe = ("import resource, sys; from plangen.cli import main; sys.argv = ['plangen', 'render', sys.argv[1], '-o', sys.argv[2]]\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
              # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork+exec, so a child of
@@ -179,10 +225,7 @@ def main() -> None:
     record("render_peak_mb", "peak memory of `plangen render yunxi-2024` (MB)", int(r.stdout.split()[-1]) / 1024, "≤ 250")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     record("bench_peak_mb", "peak memory of this benchmark process (in-process renders, 400-item plans) (MB)", peak / 1024)
-    width = max(len(r[0]) for r in rows)
-    print(f"{'figure'.ljust(width)}  {'value':>9}  {'target':<24}  verdict")
-    for label, value, target, verdict in rows:
-        print(f"{label.ljust(width)}  {value:>9}  {target:<24}  {verdict}")
+    report()
     missed = [k for k, t in targets.items() if not t["met"]]
     print(f"\ntargets: {len(targets) - len(missed)} of {len(targets)} met" + (f"; missed: {', '.join(missed)}" if missed else ""))
     out = REPO / "benchmarks" / "results"

@@ -7,9 +7,7 @@ for WeasyPrint or python-docx. Exit status: 0 fine, 1 a problem in the input or 
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -19,9 +17,8 @@ import click
 
 from plangen import __version__
 from plangen import formats as fmts
-from plangen.formats import Target
 from plangen.errors import PlangenError
-
+from plangen.formats import Target
 
 
 def _formats(value: str | None, *targets: Target) -> tuple[str, ...]:
@@ -32,9 +29,10 @@ def _formats(value: str | None, *targets: Target) -> tuple[str, ...]:
         raise click.BadParameter(str(e)) from None
 
 
-def _run(fn: Callable[[], int | None]) -> None:
+def _run(fn: Callable[[], int | None], outdir: Path | None = None) -> None:
     """Run a command body: PlangenError → Chinese message + exit code; anything else → one line
-    and a saved traceback, never a traceback on screen."""
+    and a saved traceback (plangen.crashlog: under the output folder's cache when the command
+    has one), never a traceback on screen."""
     try:
         code = fn() or 0
     except PlangenError as e:
@@ -47,13 +45,11 @@ def _run(fn: Callable[[], int | None]) -> None:
         sys.stderr.close()
         sys.exit(0)
     except Exception as e:  # noqa: BLE001 - the last line of defence for users
-        fd, path = tempfile.mkstemp(prefix="plangen-crash-", suffix=".log")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            traceback.print_exc(file=f)
-        click.echo(
-            f"plangen 内部错误：{type(e).__name__}: {e}\n详细信息已保存到 {path}，请将该文件反馈给维护者。",
-            err=True,
-        )
+        from plangen import crashlog
+
+        path = crashlog.save(traceback.format_exc(), crashlog.crash_dir(outdir))
+        where = f"详细信息已保存到 {path}，请将该文件反馈给维护者。" if path else "（崩溃日志未能保存：磁盘已满或没有权限。）"
+        click.echo(f"plangen 内部错误：{type(e).__name__}: {e}\n{where}", err=True)
         sys.exit(1)
     sys.exit(code)
 
@@ -104,7 +100,7 @@ def render(plan: Path, formats: str | None, template: str | None, pdfa: bool, fo
     from plangen.render import run_render
 
     _run(lambda: run_render(plan, formats=chosen, template=template, fonts=fonts, outdir=outdir,
-                            pdfa=pdfa))
+                            pdfa=pdfa), outdir)
 
 
 @main.command()
@@ -120,7 +116,7 @@ def sheets(plan: Path, offices: tuple[str, ...], leaders: tuple[str, ...], forma
     from plangen.sheets import run_sheets
 
     _run(lambda: run_sheets(plan, offices=offices, leaders=leaders, formats=chosen, fonts=fonts,
-                            outdir=outdir))
+                            outdir=outdir), outdir)
 
 
 @main.command()
@@ -144,7 +140,7 @@ def build(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, formats: str
     from plangen.build import run_build
 
     _run(lambda: run_build(inputs or (Path("plans"),), outdir=outdir, jobs=jobs, formats=chosen,
-                           fonts=fonts, force=force, prune=prune, wait=wait, as_json=as_json))
+                           fonts=fonts, force=force, prune=prune, wait=wait, as_json=as_json), outdir)
 
 
 @main.command("import")

@@ -133,15 +133,15 @@ def tree_digest(folder: Path, cache: Cache, exclude: Path | None = None) -> str:
     """Content hash of the files under `folder` (hidden, __pycache__ and anything inside
     `exclude` — the output folder, when it lies inside — left out; symlinked folders not followed)."""
     h = hashlib.sha256()
-    skip = os.path.abspath(exclude) if exclude is not None else None
+    skip = os.path.realpath(exclude) if exclude is not None else None
     files: list[tuple[str, Path]] = []
-    for top, dirs, names in os.walk(folder):
+    for top, dirs, names in os.walk(os.path.realpath(folder)):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"
                    and os.path.join(top, d) != skip]
         for n in names:
             f = Path(top, n)
             if not n.startswith(".") and f.is_file():
-                files.append((f.relative_to(folder).as_posix(), f))
+                files.append((os.path.relpath(f, os.path.realpath(folder)).replace(os.sep, "/"), f))
     for rel, f in sorted(files):
         try:
             h.update(f"{rel}\0{cache.sha(f)}\n".encode())

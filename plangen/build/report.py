@@ -28,13 +28,16 @@ class Reporter:
             sys.stderr.write(f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M:%S')} {msg}\n")
         sys.stderr.flush()
 
-    def warn(self, msg: str) -> None:
-        """Shown even with --json (on stderr): the user must learn about a discarded cache."""
+    def note(self, msg: str) -> None:
+        """Shown even with --json (on stderr): what the build cleaned up or discarded."""
         if self.quiet:
-            sys.stderr.write("警告：" + msg + "\n")
+            sys.stderr.write(msg + "\n")
             sys.stderr.flush()
         else:
-            self.log("警告：" + msg)
+            self.log(msg)
+
+    def warn(self, msg: str) -> None:
+        self.note("警告：" + msg)
 
     def start(self, total: int) -> None:
         if self.tty and total:
@@ -73,9 +76,10 @@ def summary(runs: Sequence[Any], seconds: float, output: str, index: str, as_jso
             "problems": {r.name: r.problems for r in runs if r.action == "failed"}}
         if stopped:
             out["stopped"] = stopped
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
-        return
     if stopped:
         sys.stderr.write(stopped + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        return
     sys.stdout.write(f"构建完成：重建 {built} 个，未变 {unchanged} 个，失败 {failed} 个，"
                      f"用时 {seconds:.2f} 秒。目录：{index}\n")

@@ -27,6 +27,7 @@ from plangen.build.cache import (
 )
 from plangen.build.report import Reporter, summary
 from plangen.build.write import (
+    FULL,
     DiskFull,
     intact,
     os_error_text,
@@ -151,7 +152,7 @@ class Build:
         removed = remove_stale_temps(self.outdir)
         if removed:
             shown = "、".join(display_path(p) for p in removed[:5]) + ("……" if len(removed) > 5 else "")
-            self.rep.log(f"已删除中断的构建留下的临时文件 {len(removed)} 个：{shown}")
+            self.rep.note(f"已删除中断的构建留下的临时文件 {len(removed)} 个：{shown}")
         if epoch_warning():
             self.rep.warn(epoch_warning())
         self.manifest_bytes, self.old = load_manifest(self.outdir, self.rep.warn)
@@ -377,7 +378,7 @@ class Build:
                     remove(self.outdir / name / rel, self.outdir)
                 remove_empty_dirs(self.outdir / name, self.outdir)
                 self.rep.log(f"已删除：{name} 的输出（计划文件已不存在）")
-            else:
+            elif entry.get("files"):  # a vanished plan with nothing on disk is simply forgotten
                 plans[name] = {**entry, "status": "missing"}
         return plans
 
@@ -387,6 +388,7 @@ class Build:
         data = (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
         source = sha256_bytes(data + self.code.encode())
         index = self.outdir / INDEX
+        writing = index
         try:
             if not (self.cache.index.get("source") == source and index.is_file()
                     and self.cache.sha(index) == self.cache.index.get("sha256")):
@@ -396,17 +398,17 @@ class Build:
                 atomic_write(index, html, self.outdir)
                 self.cache.remember(index, sha256_bytes(html))
                 self.cache.set_index({"source": source, "sha256": sha256_bytes(html)})
-            atomic_write(self.outdir / MANIFEST, data, self.outdir)
-        except OSError as e:
-            if e.errno in (28, 122):
-                self.stopped = self.stopped or DiskFull(Path(e.filename or index)).message()
-            else:
-                self.stopped = self.stopped or f"{os_error_text(e)}；清单未能更新，下次构建会核对并补齐"
-            return
-        try:
+            writing = self.outdir / MANIFEST
+            atomic_write(writing, data, self.outdir)
+            writing = self.cache.path
             self.cache.save(self.outdir, (r.name for r in self.runs))
         except OSError as e:
-            self.rep.warn(f"缓存未能保存（{os_error_text(e)}），下次构建只是多算一次哈希")
+            if writing == self.cache.path:  # only a cache: the next build hashes once more
+                self.rep.warn(f"缓存未能保存（{os_error_text(e, writing)}），下次构建只是多算一次哈希")
+            elif e.errno in FULL:
+                self.stopped = self.stopped or DiskFull(writing).message()
+            else:
+                self.stopped = self.stopped or f"{os_error_text(e, writing)}；清单未能更新，下次构建会核对并补齐"
 
 
 def _ledger_sha(plan: Path) -> str:

@@ -18,7 +18,7 @@ from plangen.build.cache import Cache, sha256_bytes
 from plangen.errors import PlangenError, display_path
 from plangen.outio import atomic_write, ensure_inside
 
-_FULL = {errno.ENOSPC, errno.EDQUOT}
+FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 class DiskFull(Exception):
@@ -27,8 +27,9 @@ class DiskFull(Exception):
         self.path = path
 
     def message(self) -> str:
-        return (f"磁盘空间不足：写入 {display_path(self.path)} 时失败，构建已停止。已写入的文件都是完整的，"
-                "清单（manifest.json）保持上次的状态；腾出空间后重新运行 plangen build 即可补齐。")
+        return (f"磁盘空间不足：写入 {display_path(self.path)} 时失败，构建已停止。已写入的文件都是完整的"
+                "（没有写了一半的文件），未写完的计划在清单中标为失败（清单也写不下时保持上次的状态）；"
+                "腾出空间后重新运行 plangen build 即可补齐。")
 
 
 def _not_a_folder(path: Path) -> Path | None:
@@ -78,7 +79,7 @@ def write_files(plan_dir: Path, outputs: dict[str, bytes], root: Path,
             problems.append(e.format())
             continue
         except OSError as e:
-            if e.errno in _FULL:
+            if e.errno in FULL:
                 raise DiskFull(target) from None
             problems.append(os_error_text(e, target))
             continue
