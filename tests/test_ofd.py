@@ -286,9 +286,34 @@ def test_drawn_ofd_looks_like_the_pdf(doc: Rendered, tmp_path: Path) -> None:
 
 def test_render_command_writes_ofd(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "plangen", "render", str(PLANS["yunxi"]), "--formats",
-                        "pdf,ofd", "-o", str(tmp_path)], check=False, capture_output=True, text=True, cwd=REPO)
+                        "ofd", "-o", str(tmp_path)], check=False, capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 0, r.stderr
     out = tmp_path / "yunxi-2024"
-    with pdfplumber.open(out / "yunxi-2024.pdf") as pdf:
-        assert len(ofdkit.open(out / "yunxi-2024.ofd").pages) == len(pdf.pages) > 10
+    assert sorted(p.name for p in out.iterdir()) == ["yunxi-2024.ofd"]  # OFD alone, as asked
+    pdf = render_pdf(load_view(PLANS["yunxi"]), profile=load_profile())
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert len(ofdkit.open(out / "yunxi-2024.ofd").pages) == len(doc.pages) > 10
     assert "yunxi-2024.ofd" in r.stdout
+
+
+def test_outline_follows_the_pdf_bookmarks(doc: Rendered) -> None:
+    import pypdf
+
+    def flat(items, level=1):  # type: ignore[no-untyped-def]
+        for it in items:
+            if isinstance(it, list):
+                yield from flat(it, level + 1)
+            else:
+                yield level, it.title
+
+    theirs = list(flat(pypdf.PdfReader(io.BytesIO(doc.pdf)).outline))
+    document = doc.parts["Doc_0/Document.xml"]
+
+    def walk(el, level=1):  # type: ignore[no-untyped-def]
+        for o in el.findall("ofd:OutlineElem", Q):
+            yield level, o.get("Title")
+            yield from walk(o, level + 1)
+
+    outlines = document.find("ofd:Outlines", Q)
+    ours = list(walk(outlines)) if outlines is not None else []
+    assert theirs and ours == theirs
