@@ -359,3 +359,12 @@ def test_unrelated_plans_accept_reject_exact(a: str, b: str) -> None:
     red = docx.Document(io.BytesIO(out["docx"])).element.body
     assert para_texts(resolve(red, True)) == para_texts(rendered(pb))
     assert para_texts(resolve(red, False)) == para_texts(rendered(pa))
+
+
+def test_html_marks_and_notes(run: dict[str, Any]) -> None:
+    html = (run["out"] / "redline.html").read_text(encoding="utf-8")
+    assert f'<span class="del">{REWORD_OLD}</span><span class="ins">{REWORD_NEW}</span>' in html
+    assert "〔完成时限：2024年6月30日 → 2024年9月30日〕" in html  # not printed in the plan
+    assert "〔自五部分原21.移入〕" in html
+    assert html.count('class="mv-from"') >= 1 and html.count('class="mv-to"') >= 1
+    assert '<p class="title plan-start' in html

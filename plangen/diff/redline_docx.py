@@ -200,6 +200,8 @@ def redline_docx(m: Matching, old_doc: Any, new_doc: Any, paras: list[RPara], *,
     """The redline from the two renderings (python-docx documents) and their alignment
     (plangen.diff.align.align_documents). `new_doc` becomes the redline."""
     rev = Revisions(author, date)
+    # annotation ids are shared with bookmarks and comments a template may carry
+    rev.n = max((int(v) for v in new_doc.element.body.xpath("//@w:id") if str(v).isdigit()), default=0)
     write_body(new_doc.element.body, paras, rev)
     _track_footers(old_doc, new_doc, rev)
     props = new_doc.core_properties

@@ -92,8 +92,8 @@ def html_paragraphs(paras: list[RPara], m: Matching) -> list[HtmlPara]:
 
 
 def _due_note(rp: RPara, nxt: RPara | None, m: Matching) -> str:
-    """Under the last paragraph of an item (new side): where a moved item came from, and a
-    changed due date (the plan does not print it)."""
+    """Under the last paragraph of an item (new side): where a moved item came from, and what
+    the plan does not print: a changed due date, changed responsibility in a sheets-only plan."""
     if rp.unit is None or rp.unit[0] != "item" or rp.mode in ("removed", "move_from"):
         return ""
     if nxt is not None and nxt.unit == rp.unit and nxt.mode not in ("removed", "move_from"):
@@ -104,6 +104,8 @@ def _due_note(rp: RPara, nxt: RPara | None, m: Matching) -> str:
     notes = []
     if p.moved:
         notes.append(f"自{p.old.section_label.rstrip('、')}部分原{p.old.label}移入")
+    if p.resp_changed and m.new.plan.responsibility != "inline":  # not printed in the plan
+        notes.append(f"责任：{p.old.responsibility or '（无）'} → {p.new.responsibility or '（无）'}")
     if p.due_changed:
         notes.append(f"完成时限：{p.old.due or '（未定）'} → {p.new.due or '（未定）'}")
     return "；".join(notes)
