@@ -9,7 +9,6 @@ item. The summary comes first. Template: templates/redline.html.j2 (jinja2, auto
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,9 +129,9 @@ def redline_html(m: Matching, summary: Summary, paras: list[RPara], *, profile: 
 def redline_pdf(html: str, m: Matching, *, profile: FontProfile) -> bytes:
     from weasyprint import HTML
 
-    from plangen.render.pdf import _font_config
+    from plangen.render.pdf import _font_config, _identifier
 
     profile.check()
     doc = HTML(string=html, base_url=str(m.new.source.parent)).render(font_config=_font_config())
-    ident = hashlib.md5(html.encode("utf-8")).hexdigest().encode()
+    ident = _identifier(html, m.new, profile, False)  # font paths replaced by names
     return doc.write_pdf(pdf_identifier=ident, uncompressed_pdf=False)
