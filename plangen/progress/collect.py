@@ -8,6 +8,7 @@ form's hidden column, never by position, so re-sorted rows do not matter.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import re
@@ -291,7 +292,9 @@ def read_return(path: Path, view: DocumentView, want: Period | None, problems: P
             return None
         data = path.read_bytes()
     except OSError as e:
-        w.add(None, "E600", f"无法读取文件：{e.strerror or e}", "请确认文件存在且可以读取")
+        reason = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EISDIR: "这是一个文件夹",
+                  errno.ELOOP: "路径中有循环的符号链接"}.get(e.errno or 0, e.strerror or type(e).__name__)
+        w.add(None, "E600", f"无法读取文件：{reason}", "请确认文件存在且可以读取")
         return None
     if not _sniff(data, w):
         return None
