@@ -326,3 +326,17 @@ def test_collect_a_folder(town: Path) -> None:
     r = run("progress", "collect", "town-2024.yaml", "back", cwd=town)
     assert r.returncode == 0, r.stderr
     assert_ledger_matches_fills(ledger(town))
+
+
+@pytest.mark.parametrize("value, fmt, expected", [
+    (50, "General", (50.0, True)), ("50%", "General", (50.0, True)), ("约50%", "General", (50.0, True)),
+    ("５０％", "General", (50.0, True)), (0.5, "0%", (50.0, True)), ("过半", "General", (None, False)),
+    (101, "General", (None, False)), ("-5", "General", (None, False)), ("=50", "General", (None, False)),
+    (None, "General", (None, True)), ("  ", "General", (None, True)), (True, "General", (None, False)),
+])
+def test_percent_forms(value, fmt, expected) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from plangen.progress.collect import _percent
+
+    assert _percent(SimpleNamespace(value=value, number_format=fmt)) == expected
