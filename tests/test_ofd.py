@@ -139,14 +139,14 @@ def test_page_text_equals_pdf(doc: Rendered) -> None:
     assert reader.warnings == []
     with pdfplumber.open(io.BytesIO(doc.pdf)) as pdf:
         assert len(reader.pages) == len(pdf.pages)
-        for op, pp in zip(reader.pages, pdf.pages):
+        for op, pp in zip(reader.pages, pdf.pages, strict=True):
             assert re.sub(r"\s+", "", op.text()) == re.sub(r"\s+", "", pp.extract_text())
 
 
 def test_glyph_positions_match_pdf(doc: Rendered) -> None:
     reader = ofdkit.open(doc.ofd)
     with pdfplumber.open(io.BytesIO(doc.pdf)) as pdf:
-        for n, (pp, xml) in enumerate(zip(pdf.pages, doc.pages())):
+        for n, (pp, xml) in enumerate(zip(pdf.pages, doc.pages(), strict=True)):
             theirs = _pdf_glyphs(pp)
             ours = _ofd_glyphs(xml)
             assert "".join(t for t, _, _ in ours) == "".join(t for t, _, _ in theirs)
@@ -278,7 +278,7 @@ def test_drawn_ofd_looks_like_the_pdf(doc: Rendered, tmp_path: Path) -> None:
 
     drawn = [_ink(draw_page(ofd, n, 50)) for n in range(len(shots))]
     pdfs = [_ink(Image.open(s)) for s in shots]
-    for a, b in zip(drawn, pdfs):
+    for a, b in zip(drawn, pdfs, strict=True):
         assert missing(a, b) < 0.03 and missing(b, a) < 0.03
     if len(drawn) > 1:  # the measure can fail: page 1 drawn is not page 2 of the PDF
         assert missing(drawn[0], pdfs[1]) > 0.2

@@ -286,7 +286,7 @@ class _Run:
             segs.append(("C", ()))
         if not segs or not (fill or stroke):
             return
-        pts = [p for _, args in segs for p in zip(args[::2], args[1::2])]
+        pts = [p for _, args in segs for p in zip(args[::2], args[1::2], strict=True)]
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         if fill and not stroke and (max(xs) - min(xs) < 1e-6 or max(ys) - min(ys) < 1e-6):
             return  # a zero-area fill paints nothing

@@ -19,7 +19,7 @@ def _public_res(layout: PdfLayout, font_ids: list[int], fmaps: list) -> str:  # 
     out = [HEAD, f'<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">']
     if layout.fonts:
         out.append("<ofd:Fonts>")
-        for i, (info, fm) in enumerate(zip(layout.fonts, fmaps)):
+        for i, (info, fm) in enumerate(zip(layout.fonts, fmaps, strict=True)):
             flags = "".join(f' {k}="true"' for k, v in (("Italic", info.italic), ("Bold", info.bold),
                                                         ("Serif", fm.serif), ("FixedWidth", fm.fixed)) if v)
             out.append(f'<ofd:Font ID="{font_ids[i]}" FontName="{attr(fm.font_name)}" '

@@ -112,7 +112,7 @@ def parse_to_unicode(data: bytes) -> dict[int, str]:
     out: dict[int, str] = {}
     for block in _BFCHAR.findall(data):
         codes = _HEX.findall(block)
-        for src, dst in zip(codes[::2], codes[1::2]):
+        for src, dst in zip(codes[::2], codes[1::2], strict=False):
             out[int(src, 16)] = _utf16(dst)
     for block in _BFRANGE.findall(data):
         for line in block.splitlines():

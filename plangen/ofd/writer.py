@@ -130,7 +130,7 @@ def _text_code(glyphs: list, bx: float, by: float, fmap: FontMap) -> str:  # typ
 
 
 def path_object(item: PathItem, oid: int) -> str:
-    pts = [p for _, a in item.segments for p in zip(a[::2], a[1::2])]
+    pts = [p for _, a in item.segments for p in zip(a[::2], a[1::2], strict=True)]
     pad = item.line_width / 2 if item.stroke else 0.0
     bx, by = min(p[0] for p in pts) - pad, min(p[1] for p in pts) - pad
     bw = max(max(p[0] for p in pts) + pad - bx, 0.001)
