@@ -289,3 +289,12 @@ def test_ten_thousand_problems_check_in_seconds_and_print_a_bounded_report(
     out = capsys.readouterr().out.splitlines()
     assert len(out) <= 203
     assert "另有 9800 个问题未列出" in out[-2] and "10000 个错误" in out[-1]
+
+
+def test_odd_values_in_checked_places_never_crash(tmp_path: Path) -> None:
+    """Found by fuzzing the new checks: a roster name longer than the file system allows
+    (OSError ENAMETOOLONG), a date with a time beside a plain 印发日期 (datetime vs date)."""
+    p = write(tmp_path, PLAN.replace("roster: t.roster.yaml", "roster: " + "x" * 300))
+    assert at(p, "E208") == [(1, 9)]
+    q = write(tmp_path, PLAN.replace("date: 2024-02-22", "date: 2024-02-22 10:00:00"))
+    assert not check_file(q).ok  # a time is not a 成文日期 (E108), and nothing crashed

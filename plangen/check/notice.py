@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import stat
 from pathlib import Path
@@ -51,7 +52,7 @@ def _check_dates(loaded: Loaded, problems: Problems, notice: dict[str, Any], yea
     if date is None and not any(p.code == "E010" and p.pos == date_pos for p in problems):
         problems.add(loaded.pos(("notice",)), "W305", "通知还没有写成文日期（date）",
                      f"印发前请补上，如 date: {year or 2024}-02-20；未填写时文件中留空", warning=True)
-    if hasattr(date, "toordinal") and hasattr(printed, "toordinal") and date > printed:
+    if type(date) is dt.date and type(printed) is dt.date and date > printed:  # noqa: E721 - not datetime
         problems.add(loaded.pos(("notice", "date")), "W308",
                      f"成文日期 {date} 晚于印发日期 {printed}",
                      "印发日期（printed_on）应在成文日期当天或之后，请核对两个日期", warning=True)

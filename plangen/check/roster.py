@@ -66,6 +66,13 @@ def _load_roster(path: Path) -> tuple[Roster | None, list[Problem], bool]:
     return roster, list(problems), True
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # e.g. a name longer than the file system allows
+        return False
+
+
 def plan_roster(loaded: Loaded, problems: Problems) -> tuple[Roster | None, Path | None]:
     """The roster a plan names, checked; its errors join the plan's problems."""
     written = as_dict(loaded.data).get("roster")
@@ -83,7 +90,7 @@ def plan_roster(loaded: Loaded, problems: Problems) -> tuple[Roster | None, Path
     if rpath == loaded.path.resolve():
         problems.add(pos, "E210", "计划不能把自己当作名册", "请写上本单位名册文件，如 yunxi.roster.yaml")
         return None, None
-    if not rpath.exists():
+    if not _exists(rpath):
         problems.add(pos, "E208", f"找不到名册文件“{written}”",
                      f"名册路径相对于本文件，应位于 {display_path(rpath)}")
         return None, None
