@@ -391,11 +391,17 @@ class DocumentView:
 # --------------------------------------------------------------------------- building
 
 
-def _responsibility(leaders: tuple[str, ...], offices: tuple[str, ...], office_word: str = "股室") -> str:
+def _responsibility(leaders: tuple[str, ...], offices: tuple[str, ...], office_word: str = "股室",
+                    joint: bool = False) -> str:
+    """（责任领导：…，责任股室：…） in the bureau's word. A bare list under 责任股室/科室/处室 means
+    the first leads; under 责任单位 it reads as units sharing responsibility (issue 12), so a plan
+    that says 单位 prints a lead and assisting units as 牵头单位/配合单位."""
     parts = []
     if leaders:
         parts.append("责任领导：" + "、".join(leaders))
-    if offices:
+    if offices and office_word == "单位" and not joint and len(offices) > 1:
+        parts.append(f"牵头单位：{offices[0]}，配合单位：" + "、".join(offices[1:]))
+    elif offices:
         parts.append(f"责任{office_word}：" + "、".join(offices))
     return "（" + "，".join(parts) + "）" if parts else ""
 
@@ -456,7 +462,7 @@ def _build_items(plan: Plan, index: RosterIndex | None,
                 section_title=sec.title.strip(),
                 subsection_label=sub_label,
                 subsection_title=sub_title,
-                responsibility=_responsibility(leaders, offices, office_word),
+                responsibility=_responsibility(leaders, offices, office_word, item.joint),
                 milestones=tuple(MilestoneView(_due_words(m.due), _due_date(m.due, plan.year),
                                                m.target.strip(), m.percent) for m in item.milestones),
                 carried=item.carried,

@@ -99,7 +99,7 @@ def test_office_word_everywhere(city, tmp_path: Path) -> None:  # type: ignore[n
 
     body = _docx_text(render_docx(view, profile=load_profile()))
     assert "责任科室：办公室、基础教育科" in body and "股室" not in body
-    pdf = _pdf_text(render_pdf(view, profile=load_profile())).replace("\n", "")
+    pdf = "".join(_pdf_text(render_pdf(view, profile=load_profile())).split())  # justified: spaces between CJK
     assert "责任科室：办公室、基础教育科" in pdf and "股室" not in pdf
 
 
@@ -240,3 +240,20 @@ def test_one_row_office_sheet_is_one_page_in_libreoffice(tmp_path: Path) -> None
             # 具体内容 keeps its share of the width (38 of 109 parts of 257 mm: its centre ≈ 154 pt
             # from 责任领导's), not an equal tenth (≈ 73 pt)
             assert x["责任领导"] - x["具体内容"] > 120, x
+
+
+def test_responsibility_line_in_the_bureaus_words(tmp_path: Path) -> None:
+    """责任科室：甲、乙 (first leads) for 科室; for 单位 a bare list would read as joint, so a lead
+    and its assisting units print as 牵头单位/配合单位, and a joint item as 责任单位."""
+    view = load_view(_plan(tmp_path))
+    resp = [i.responsibility for i in view.plan.items]
+    assert resp[0] == "（责任领导：王明，责任科室：办公室、基础教育科）"
+    assert resp[1] == "（责任领导：李华，责任科室：体卫艺科、督导科）"
+    view = load_view(_plan(tmp_path, roster=ROSTER.replace("office_word: 科室", "office_word: 单位")))
+    resp = [i.responsibility for i in view.plan.items]
+    assert resp[0] == "（责任领导：王明，牵头单位：办公室，配合单位：基础教育科）"
+    assert resp[1] == "（责任领导：李华，责任单位：体卫艺科、督导科）"
+    assert resp[3] == "（责任领导：王明，责任单位：体卫艺科）"
+    files = render_sheets(view, list_sheets(view, offices=["督导科"]), ("xlsx",), load_profile())
+    assert list(files) == ["sheets/单位-督导科.xlsx"]
+    assert [c.value for c in _xlsx(files["sheets/单位-督导科.xlsx"])[3]][4:6] == ["牵头单位", "配合单位"]

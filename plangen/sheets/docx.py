@@ -72,12 +72,13 @@ class _Table:
         return f"<w:tc><w:tcPr>{pr}</w:tcPr>{paras}</w:tc>"
 
     def header(self, cells: Sequence[str]) -> None:
-        tcs = "".join(self._tc(c, w, bold=True, center=True, shade="D9D9D9") for c, w in zip(cells, self.widths))
+        tcs = "".join(self._tc(c, w, bold=True, center=True, shade="D9D9D9")
+                      for c, w in zip(cells, self.widths, strict=True))
         self.parts.append(f'<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{tcs}</w:tr>')
 
     def row(self, cells: Sequence[str], centred: Sequence[bool] = (), marks: bool = False) -> None:
         tcs = []
-        for k, (c, w) in enumerate(zip(cells, self.widths)):
+        for k, (c, w) in enumerate(zip(cells, self.widths, strict=True)):
             shade = SHADES.get(c) if marks else None
             tcs.append(self._tc(c, w, center=bool(centred and centred[k]) or shade is not None, shade=shade))
         self.parts.append(f"<w:tr>{''.join(tcs)}</w:tr>")
@@ -182,7 +183,7 @@ def _matrix(doc, sheet: Sheet, head_font: str) -> None:  # type: ignore[no-untyp
     table = _Table(twips([12] + [5] * len(sheet.roles) + [50]), head_font)
     table.header([sheet.word, *sheet.roles, "工作量"])
     for name, counts in sheet.workload:
-        bar = "".join(glyphs[r] * math.ceil(n / per) for r, n in zip(sheet.roles, counts))
+        bar = "".join(glyphs[r] * math.ceil(n / per) for r, n in zip(sheet.roles, counts, strict=True))
         table.row([name, *(str(n) for n in counts), bar], [False] + [True] * len(counts) + [False])
     table.append_to(doc)
 

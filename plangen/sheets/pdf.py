@@ -80,7 +80,8 @@ def _matrix_parts(sheet: Sheet) -> list[Part]:
         office_w = min(6.0, 80.0 / max(1, len(cols)))
         spec = {"heading": heading, "heads": ["序号", "工作任务", *(m.offices[c] for c in cols)],
                 "widths": percent([5, 95 - office_w * len(cols)] + [office_w] * len(cols))}
-        rows = [[ref, title, *(marks[c] for c in cols)] for (ref, title), marks in zip(m.items, m.marks)]
+        rows = [[ref, title, *(marks[c] for c in cols)]
+                for (ref, title), marks in zip(m.items, m.marks, strict=True)]
         rows += [["", label, *(str(counts[c]) for c in cols)] for label, counts in m.totals]
         per = max(1, int(PART_UNITS / max(1.0, (2 + len(cols)) / 20)))
         for lo in range(0, len(rows), per):

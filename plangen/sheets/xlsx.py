@@ -92,7 +92,7 @@ def _body(ws, sheet: Sheet, fonts: dict[str, Font]) -> int:  # type: ignore[no-u
             put(ws, r, 1, row.group).font = fonts["head"]
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
         r += 1
-        lines = max(len(v) // n + 1 + v.count("\n") for n, v in zip(chars, row.cells))
+        lines = max(len(v) // n + 1 + v.count("\n") for n, v in zip(chars, row.cells, strict=True))
         ws.row_dimensions[r].height = min(409, 15 * lines)
         for c, v in enumerate(row.cells, 1):
             cell = put(ws, r, c, _number(v) if sheet.keys[c - 1] == "num" else v)
