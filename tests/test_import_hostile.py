@@ -144,12 +144,14 @@ def document(body: str, prolog: str = "") -> bytes:
             ).encode()
 
 
-def make_docx(path: Path, doc: bytes, content_types: bytes | None = CT.encode()) -> Path:
+def make_docx(path: Path, doc: bytes, content_types: bytes | None = CT.encode(), **parts: bytes) -> Path:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         if content_types is not None:
             z.writestr("[Content_Types].xml", content_types)
         z.writestr("word/document.xml", doc)
+        for name, data in parts.items():
+            z.writestr(f"word/{name}.xml", data)
     path.write_bytes(buf.getvalue())
     return path
 
@@ -226,6 +228,40 @@ def test_fuzz_bytes(raw: bytes, suffix: str) -> None:
                 assert e.message
                 continue
             parse("\n".join(ln.text for ln in lines))
+
+
+NUMBERING = (f'<w:numbering {W}><w:abstractNum w:abstractNumId="7">'
+             '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+             '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>'
+             '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="（%3）"/></w:lvl>'
+             '</w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num></w:numbering>').encode()
+STYLES = (f'<w:styles {W}><w:style w:styleId="H1"><w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style>'
+          '<w:style w:styleId="H1x"><w:basedOn w:val="H1"/></w:style></w:styles>').encode()
+
+
+def numbered(text: str, ilvl: int | None = None, style: str = "") -> str:
+    ppr = ""
+    if ilvl is not None:
+        ppr = f'<w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="3"/></w:numPr></w:pPr>'
+    elif style:
+        ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+    return f"<w:p>{ppr}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def test_word_list_numbering_is_read(tmp_path: Path) -> None:
+    """Word draws 一、 1. （1） from numbering.xml; the paragraph text holds none of them."""
+    body = "".join([para("东湖区教育局2025年工作要点"), numbered("抓党建", style="H1"),
+                    numbered("学理论。开展学习。（责任股室：办公室）", 1), numbered("读原著", 2), numbered("写心得", 2),
+                    numbered("建队伍。选好干部。", 1), numbered("抓质量", style="H1x"), numbered("上好课。抓课堂。", 1)])
+    data, _, _ = import_file(make_docx(tmp_path / "n.docx", document(body), numbering=NUMBERING, styles=STYLES))
+    s1, s2 = data["plan"]["sections"]
+    assert (s1["title"], s2["title"]) == ("抓党建", "抓质量")
+    assert [it["title"] for it in s1["items"]] == ["学理论", "建队伍"]
+    assert [x["text"] for x in s1["items"][0]["subitems"]] == ["读原著", "写心得"]
+    assert s1["items"][0]["offices"] == ["办公室"]
+    assert [it["title"] for it in s2["items"]] == ["上好课"]
+    # Word restarts a level after a shallower one, so the second section's item is 1. again
+    assert data["plan"]["options"] == {"numbering": "per-section"}
 
 
 def test_not_a_zip_and_bom_with_invalid_bytes(tmp_path: Path) -> None:

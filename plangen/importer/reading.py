@@ -24,6 +24,7 @@ from pathlib import Path
 
 from plangen.errors import PlangenError
 from plangen.importer.text import Line
+from plangen.importer.wordnum import Numbering
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_XML_BYTES = 25 * 1024 * 1024  # uncompressed, all parts read together
@@ -162,7 +163,7 @@ def docx_lines(raw: bytes, source: str) -> list[Line]:
         count = sum(1 for _ in body.iter(f"{{{W}}}p"))
         if count > MAX_PARAGRAPHS:
             raise PlangenError(f"{source}：有 {count} 个段落，超过上限 {MAX_PARAGRAPHS}，拒绝导入。一份工作要点通常不到 2000 段。")
-        lines = _body_lines(body)
+        lines = _body_lines(body, _numbering(zf, budget, source))
         for fname in sorted(n for n in zf.namelist() if n.startswith("word/footer") and n.endswith(".xml")):
             footer = _parse_xml(_read_part(zf, fname, budget, source), fname, source)
             for p in footer.iter(f"{{{W}}}p"):  # the 版记 of a rendered notice lives in the footer
@@ -172,13 +173,22 @@ def docx_lines(raw: bytes, source: str) -> list[Line]:
     return [Line(i, t) for i, t in enumerate(lines, 1)]
 
 
-def _body_lines(body) -> list[str]:  # type: ignore[no-untyped-def]
+def _numbering(zf: zipfile.ZipFile, budget: list[int], source: str) -> Numbering:
+    """Word's list numbering (labels it draws but does not store), when the file has any."""
+    parts = {}
+    for name in ("word/numbering.xml", "word/styles.xml"):
+        if name in zf.namelist():
+            parts[name] = _parse_xml(_read_part(zf, name, budget, source), name, source)
+    return Numbering.read(parts.get("word/numbering.xml"), parts.get("word/styles.xml"))
+
+
+def _body_lines(body, numbering: Numbering) -> list[str]:  # type: ignore[no-untyped-def]
     lines: list[str] = []
     prev_title = False
     for el in body:
         tag = str(el.tag).rsplit("}", 1)[-1]
         if tag == "p":
-            text = _text(el)
+            text = numbering.label(el) + _text(el)
             style = el.find(f"{{{W}}}pPr/{{{W}}}pStyle")
             is_title = style is not None and style.get(f"{{{W}}}val") == "GWTitle"
             if is_title and prev_title and lines:
