@@ -39,6 +39,7 @@ from plangen.build.write import (
 from plangen.epoch import epoch_warning, source_date
 from plangen.errors import PlangenError, display_path
 from plangen.outio import atomic_write, remove_stale_temps
+from plangen.progress import ledger_sha  # light: hashlib only (the no-op build stays light)
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -218,7 +219,7 @@ class Build:
             roster = Path(memo["roster"]) if memo.get("roster") else None
             if (self.cache.sha(roster) if roster else "") != inputs.get("roster", ""):
                 return False
-            if _ledger_sha(run.path) != inputs.get("ledger", ""):
+            if ledger_sha(run.path) != inputs.get("ledger", ""):
                 return False
         except (OSError, KeyError):
             return False
@@ -248,7 +249,7 @@ class Build:
         try:
             run.inputs = {"plan": self.cache.sha(run.path),
                           "roster": self.cache.sha(run.roster) if run.roster else ""}
-            if ledger := _ledger_sha(run.path):  # the progress ledger is part of the reports' key
+            if ledger := ledger_sha(run.path):  # the progress ledger is part of the reports' key
                 run.inputs["ledger"] = ledger
         except OSError as e:  # vanished between check and hashing
             return run.fail(os_error_text(e))
@@ -409,19 +410,6 @@ class Build:
                 self.stopped = self.stopped or DiskFull(writing).message()
             else:
                 self.stopped = self.stopped or f"{os_error_text(e, writing)}；清单未能更新，下次构建会核对并补齐"
-
-
-def _ledger_sha(plan: Path) -> str:
-    """sha256 of the plan's progress ledger, "" without one (hashlib only: the no-op build stays light)."""
-    import hashlib
-
-    ledger = plan.with_name(plan_name(plan) + LEDGER_SUFFIXES[0])
-    try:
-        return hashlib.sha256(ledger.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return ""
-    except OSError:
-        return "unreadable"
 
 
 def fingerprint(files: dict[str, Any]) -> str:

@@ -14,6 +14,23 @@ import sys
 from pathlib import Path
 
 
+LEDGER_SUFFIX = ".progress.yaml"
+
+
+def ledger_sha(plan: Path) -> str:
+    """sha256 of the plan's ledger (plans/<plan>.progress.yaml), "" without one: part of the
+    plan's build key. hashlib only, so the no-op build imports nothing heavy."""
+    import hashlib
+
+    stem = plan.name.removesuffix(".yaml").removesuffix(".yml")
+    try:
+        return hashlib.sha256(plan.with_name(stem + LEDGER_SUFFIX).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        return "unreadable"
+
+
 def default_dir(outdir: Path | None, plan_name: str, period: str) -> tuple[Path, Path]:
     """(output root, folder) for a period's files: output/<plan>/progress/<P>/ by default."""
     root = outdir if outdir is not None else Path("output")

@@ -117,6 +117,7 @@ def render_form(view: DocumentView, office: str, period: Period, profile: Any = 
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.border = border
         ws.column_dimensions[get_column_letter(c)].width = WIDTHS[c - 1]
+    ws.row_dimensions[HEADER_ROWS].height = 30  # 完成进度（%） takes two lines
     _data_rows(ws, rows, body, border)
     last = HEADER_ROWS + len(rows)
     ws.column_dimensions[get_column_letter(COL["编号"])].hidden = True
