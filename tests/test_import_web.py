@@ -153,6 +153,18 @@ def test_site_debris_reported_and_kept_out(tmp_path: Path) -> None:
         assert re.search(rf"web-debris\.txt:{k}: 未导入", buf.getvalue()), k
 
 
+def test_breadcrumbs_buttons_and_download_links(tmp_path: Path) -> None:
+    src = DATA / "web-crumbs.txt"
+    lines = src.read_text(encoding="utf-8").split("\n")
+    data, report, _ = import_file(src)
+    assert data["plan"]["title"] == lines[2]
+    debris = {1, 2, 4, 9, 10}
+    assert {no for no, _, _ in report.dropped} == debris and not report.unplaced
+    dumped = fold(repr(data))
+    for k in debris:
+        assert fold(lines[k - 1])[:6] not in dumped, lines[k - 1]
+
+
 def test_site_debris_in_a_one_line_copy(tmp_path: Path) -> None:
     src = DATA / "web-debris.txt"
     one = tmp_path / "one.txt"

@@ -106,7 +106,10 @@ def normalise(text: str) -> str:
 
 PAGE_NO_RE = re.compile(r"[-—–－_ ]{0,8}\d{1,3}[-—–－_ ]{0,8}")
 PAGE_OF_RE = re.compile(r"第 ?\d{1,4} ?页(?:[ /，,]{0,3}共 ?\d{1,4} ?页)?")
-SITE_RE = re.compile(r"公网安备|ICP备|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话")
+SITE_RE = re.compile(r"公网安备|ICP备|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话|"
+                     r"扫一扫|手机打开|打印本页|关闭窗口|返回顶部|【打印】|【关闭】|相关链接|附件下载")
+FILE_LINK_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|ofd|zip|rar)[）)]?$", re.IGNORECASE)
+CRUMBS = ">＞»›"
 META_RE = re.compile(
     r"【?(?:发布时间|发布日期|发文日期|成文日期|来源|信息来源|文章来源|作者|发布人|发布机构|浏览次数|阅读次数|浏览量|"
     r"点击数|点击量|阅读量|字号|字体|打印|关闭|分享到|索引号|组配分类|主题分类|文号|责任编辑|导语|"
@@ -135,6 +138,10 @@ def is_debris(text: str, raw: str = "") -> str:
         return ""
     if SITE_RE.search(text) or META_RE.match(text) or text.startswith("当前位置"):
         return "网页杂项"
+    if len(text) <= 100 and sum(text.count(c) for c in CRUMBS) >= 2:
+        return "网页杂项"  # breadcrumbs: 首页 > 政务公开 > 工作计划
+    if len(text) <= 100 and FILE_LINK_RE.search(text):
+        return "网页杂项"  # a download link: 附件：2025年任务分解表.xlsx
     tokens = (raw or text).replace("【", " ").replace("】", " ").split()
     if tokens and all(_token_debris(t) for t in tokens):
         return "网页杂项"
