@@ -57,6 +57,29 @@ def test_one_line_copy_imports_like_the_lines(name: str, sep: str, tmp_path: Pat
     assert [it["id"] for it in all_items(b["plan"])] == [it["id"] for it in all_items(a["plan"])]
 
 
+def test_provincial_notice_copied_on_one_line(tmp_path: Path) -> None:
+    """Modelled on a provincial 教育厅 page (see docs/import.md): mark, number glued to the notice
+    title, 附件 naming the plan, 处室 with 牵头/配合, all on one line."""
+    src = DATA / "province-one-line.txt"
+    assert src.read_text(encoding="utf-8").count("\n") == 0
+    data, report, info = import_file(src)
+    n = data["notice"]
+    assert (n["mark"], n["number"], n["issuers"], n["date"].isoformat()) == (
+        "松江省教育厅文件", "松教发〔2025〕1号", ["松江省教育厅"], "2025-03-10")
+    assert n["title"] == "关于印发《松江省教育厅2025年工作要点》的通知"
+    assert n["attachments"] == ["松江省教育厅2025年工作要点"] and n["to"].endswith("直属单位")
+    assert data["plan"]["title"] == "松江省教育厅2025年工作要点"
+    assert data["plan"]["preamble"].startswith("2025年全省教育工作")
+    items = all_items(data["plan"])
+    assert [it["offices"] for it in items] == [["宣传处", "高教处"], ["组织处"], ["基教处", "发展规划处", "财务处"]]
+    assert info["office_word"] == "处室" and [t for _, t in report.unplaced] == ["附件"]
+    out = tmp_path / "sj-2025.yaml"
+    with redirect_stdout(io.StringIO()) as buf:
+        assert run_import(src, out=out, roster=None) == 0, buf.getvalue()
+    view = load_view(out)
+    assert view.notice is not None and view.plan.office_word == "处室"
+
+
 def test_inline_items_after_full_stops_without_blanks(tmp_path: Path) -> None:
     src = tmp_path / "x.txt"
     src.write_text("东湖区教育局2025年工作要点\n一、抓党建\n1.学理论。开展学习。(责任单位:办公室)2.强组织。建强支部。"

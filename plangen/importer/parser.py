@@ -72,7 +72,7 @@ def to_date(text: str) -> dt.date | None:
 def is_title(text: str) -> bool:
     """A plan title: short, not numbered, ends with 工作要点/工作计划/工作安排/重点工作/要点…"""
     t = text.rstrip("（）()试行征求意见稿")
-    return 3 <= len(text) <= 80 and marker(text) is None and t.endswith(TITLE_WORDS) and text[-1] not in PUNCT_END
+    return 3 <= len(text) <= 80 and not text.startswith("附件") and marker(text) is None and t.endswith(TITLE_WORDS) and text[-1] not in PUNCT_END
 
 
 def heading(ln: Line) -> tuple[str, int, str] | None:
@@ -166,22 +166,7 @@ class Parser(BodyMixin):
                           if ("印发" in ln.text or "下发" in ln.text) and ln.text.endswith("通知")), None)
         if title_idx is None:
             return notice, 0
-        for ln in lines[:title_idx]:
-            if NUMBER_RE.fullmatch(ln.text):
-                notice["number"] = self._number(ln.text)
-            elif ln.text.endswith("文件"):
-                notice["mark"] = ln.text
-            else:
-                self.report.unplaced.append((ln.no, ln.text))
-        title = lines[title_idx].text
-        m = re.match(r"(.+?)关于((?:印发|下发).+)", title)
-        issuer = ""
-        if m and not m.group(1).endswith("文件"):
-            raw = lines[title_idx].raw
-            issuer, title = raw[:raw.find("关于")] if "关于" in raw else m.group(1), "关于" + m.group(2)
-        elif "mark" in notice:
-            issuer = notice["mark"].removesuffix("文件")
-        notice["title"] = title.replace(" ", "")
+        issuer = self._head(notice, lines[:title_idx], lines[title_idx])
         i = title_idx + 1
         if i < len(lines) and lines[i].text.endswith(("：", ":")):
             notice["to"] = lines[i].text.rstrip("：:")
@@ -189,8 +174,11 @@ class Parser(BodyMixin):
         body: list[Line] = []
         while i < len(lines) and to_date(lines[i].text) is None and not is_title(lines[i].text) \
                 and marker(lines[i].text) is None:
-            if re.fullmatch(r"[\d ]{4,12}", lines[i].text):  # a date the site mangled: 2024327
-                self.report.unplaced.append((lines[i].no, lines[i].text))
+            t = lines[i].text
+            if re.fullmatch(r"[\d ]{4,12}", t) or t == "附件":  # a date the site mangled: 2024327
+                self.report.unplaced.append((lines[i].no, t))
+            elif t.startswith(("附件：", "附件:")) and len(t) > 3:
+                notice.setdefault("attachments", []).append(t[3:].strip())
             else:
                 body.append(lines[i])
             i += 1
@@ -202,6 +190,35 @@ class Parser(BodyMixin):
                 i += 1
         self._sign(notice, issuer, body)
         return notice, i
+
+    def _head(self, notice: dict[str, Any], before: list[Line], title: Line) -> str:
+        """Mark, number and issuer from the lines above the notice title, or glued in front of
+        it (`松教发[2025]1号关于印发…`); the notice title itself. Returns the issuer as written."""
+        for ln in before:
+            if NUMBER_RE.fullmatch(ln.text):
+                notice["number"] = self._number(ln.text)
+            elif ln.text.endswith("文件"):
+                notice["mark"] = ln.text
+            else:
+                self.report.unplaced.append((ln.no, ln.text))
+        text = title.text
+        k = min((x for x in (text.find("关于印发"), text.find("关于下发")) if x > 0), default=0)
+        prefix, issuer = text[:k], ""
+        whole = prefix
+        if "文件" in prefix:
+            cut = prefix.index("文件") + 2
+            notice.setdefault("mark", prefix[:cut])
+            prefix = prefix[cut:]
+        if prefix and NUMBER_RE.fullmatch(prefix):
+            notice.setdefault("number", self._number(prefix))
+            prefix = ""
+        if prefix:
+            raw_k = title.raw.find("关于")
+            issuer = title.raw[:raw_k] if prefix == whole and raw_k > 0 else prefix
+        elif "mark" in notice:
+            issuer = notice["mark"].removesuffix("文件")
+        notice["title"] = text[k:].replace(" ", "")
+        return issuer
 
     def _sign(self, notice: dict[str, Any], issuer: str, body: list[Line]) -> None:
         """Signature, issuers (joint ones separated by blanks in the source) and body."""

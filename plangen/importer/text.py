@@ -182,7 +182,7 @@ def _cut_here(raw: str, a: int, b: int, head: bool) -> bool:
         return not (prev in "：:" and LABEL_RE.search(raw, max(0, a - 8), a))
     if prev in _TAIL_LAST:
         left = raw[max(0, a - 40):a]
-        if left.endswith(("文件", "通知", "公开）", "公开)")) or NUMBER_TAIL_RE.search(left):
+        if left.endswith(("文件", "附件", "通知", "公开）", "公开)")) or NUMBER_TAIL_RE.search(left):
             return True
         if prev == "日" and DATE_AT_RE.search(left[-16:]):
             return True

@@ -56,7 +56,7 @@ def _flow(seq: list[str]) -> Any:
     return s
 
 
-NOTICE_KEYS = ("template", "issuers", "mark", "number", "title", "to", "body", "signature", "date",
+NOTICE_KEYS = ("template", "issuers", "mark", "number", "title", "to", "body", "attachments", "signature", "date",
                "note", "cc", "printed_by", "printed_on")
 
 
