@@ -43,8 +43,8 @@ DEFAULT_FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "hea
                  "heading2": "楷体_GB2312", "page_number": "宋体"}
 
 
-def build(kind: str) -> bytes:
-    doc = Document()
+def _styles(doc) -> None:  # type: ignore[no-untyped-def]
+    """Normal and the named styles of docs/templates.md."""
     # Normal: 3号仿宋, exact 28.95 pt lines, −0.25 pt character spacing, justified
     normal = doc.styles["Normal"]
     rpr = oxml.style_rpr(normal)
@@ -88,9 +88,10 @@ def build(kind: str) -> bytes:
             oxml.set_exact_spacing(ppr, line_twips=280)
         if sid == "GWSignature":
             oxml.set_jc(ppr, "right")
-    oxml.set_theme_font_lang(doc.settings.element)
-    doc.settings.odd_and_even_pages_header_footer = True
 
+
+def _section(doc) -> None:  # type: ignore[no-untyped-def]
+    """A4, GB/T 9704 margins and grid, odd/even page-number footers."""
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
@@ -112,6 +113,15 @@ def build(kind: str) -> bytes:
         oxml.add_field(p, "PAGE")
         p.add_run(" —")
 
+
+
+def build(kind: str) -> bytes:
+    doc = Document()
+    _styles(doc)
+    oxml.set_theme_font_lang(doc.settings.element)
+    doc.settings.odd_and_even_pages_header_footer = True
+
+    _section(doc)
     if kind != "plain":
         doc.add_paragraph("{{p header }}")
     doc.add_paragraph("{{p notice }}")
@@ -122,9 +132,6 @@ def build(kind: str) -> bytes:
     props.author = "plangen"
     props.comments = "plangen 公文模板：可在 Word/WPS 中修改各样式（发文机关标志、公文正文等）；请保留正文中 header、notice、plan 三处标记。"
     props.revision = 1
-    for part in doc.part.package.iter_parts():
-        if getattr(part, "_element", None) is not None:
-            oxml.canonical_order(part._element)
     import io
 
     buf = io.BytesIO()

@@ -389,12 +389,33 @@ def test_joint_docx(joint) -> None:  # type: ignore[no-untyped-def]
             assert ind.get(qn("w:left")) == "0" and ind.get(qn("w:right")) == "0"
 
 
+# ECMA-376 Part 1 (§17.3.1.26 pPr, §17.3.2.28 rPr, §17.3.4 pBdr, §17.4.60 tblPr, §17.4.70 tcPr,
+# §17.4.39 tblBorders, §17.4.42 tblCellMar): the order of the children, written out here on its own
+# so the test does not trust the code's tables.
+_ORDER = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+           "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+           "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+           "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+           "rPr sectPr pPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+           "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+           "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+    "pBdr": "top left bottom right between bar",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+             "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+            "vAlign hideMark",
+    "tblBorders": "top left bottom right insideH insideV",
+    "tblCellMar": "top left bottom right",
+}
+_RANKS = {qn(f"w:{k}"): {qn(f"w:{t}"): i for i, t in enumerate(v.split())} for k, v in _ORDER.items()}
+
+
 def test_property_elements_in_schema_order(yunxi_bytes: bytes, joint) -> None:  # type: ignore[no-untyped-def]
     """Word reports unreadable content for some out-of-order children: every pPr/rPr/tblPr/tcPr
     child is one the schema knows, in schema order."""
     from lxml import etree
-
-    from plangen.render.oxml import _RANKS
 
     for data in (yunxi_bytes, joint[0]):
         z = zipfile.ZipFile(io.BytesIO(data))
@@ -433,3 +454,38 @@ def test_libreoffice_imprint(lo_pdfs) -> None:  # type: ignore[no-untyped-def]
     text = "".join(c["text"] for c in chars)
     assert text.startswith("抄送：区委办") and text.endswith("2024年2月22日印发")
     assert abs(min(c["x0"] for c in chars) / MM - 33) < 0.6 and abs(max(c["x1"] for c in chars) / MM - 179) < 0.6
+
+
+def test_oxml_inserts_in_schema_order_whatever_the_call_order() -> None:
+    """plangen.render.oxml creates every child at its schema place (python-docx element classes
+    with successors), so calls in reverse schema order still give ordered XML — no re-sorting."""
+    from plangen.render import oxml
+
+    d = docx.Document()
+    p = d.add_paragraph("x")
+    ppr = p._p.get_or_add_pPr()
+    oxml.set_outline_level(ppr, 0)
+    oxml.set_jc(ppr, "center")
+    oxml.set_indent(ppr, left=10)
+    oxml.set_exact_spacing(ppr)
+    oxml.set_snap_to_grid(ppr, False)
+    oxml.set_auto_space(ppr, False)
+    oxml.set_border(ppr, "bottom", size_eighths=8)
+    oxml.set_border(ppr, "top", size_eighths=8)
+    oxml.keep_next(p)
+    oxml.set_style_id(p, "GWBody")
+    rpr = p.runs[0]._r.get_or_add_rPr()
+    oxml.set_size(rpr, 32)
+    oxml.set_char_spacing(rpr)
+    oxml.set_color(rpr, oxml.RED)
+    oxml.set_run_fonts(rpr, "仿宋_GB2312")
+    table = d.add_table(rows=1, cols=2)
+    oxml.set_cell_vcenter(table.cell(0, 0))
+    oxml.fix_table_widths(table, [100, 200])
+    oxml.no_table_borders(table)
+    for el in (ppr, ppr.find(qn("w:pBdr")), rpr, table._tbl.tblPr, table.cell(0, 0)._tc.tcPr,
+               table._tbl.tblPr.find(qn("w:tblBorders")), table._tbl.tblPr.find(qn("w:tblCellMar"))):
+        rank = _RANKS[el.tag]
+        ranks = [rank.get(c.tag, -1) for c in el]
+        assert -1 not in ranks and ranks == sorted(ranks), [c.tag.split("}")[1] for c in el]
+    assert len(ppr) == 10

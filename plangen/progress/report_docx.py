@@ -149,7 +149,7 @@ def _signature(sd: Any, report: Report) -> None:
 
 def _attachment_page(sd: Any, k: int, title: str, profile: FontProfile) -> None:
     p = _para(sd, "GWFlush")
-    oxml.page_break_before(p)
+    p.paragraph_format.page_break_before = True
     run = p.add_run(f"附件{k}")
     oxml.set_run_fonts(run._r.get_or_add_rPr(), profile.face("heading1").docx_name)
     _spacing(_para(sd, "GWTitle", title), before=LINE, after=LINE)
@@ -202,9 +202,6 @@ def render_report_docx(report: Report, profile: FontProfile) -> bytes:
     props.comments = ""
     props.keywords = "督查通报"
     props.revision = 1
-    for part in doc.part.package.iter_parts():
-        if getattr(part, "_element", None) is not None:
-            oxml.canonical_order(part._element)
     buf = io.BytesIO()
     doc.save(buf)
     return normalize_zip(buf.getvalue())

@@ -223,7 +223,7 @@ def _plan(tpl: Any, view: DocumentView, *, new_page: bool) -> Any:
     for i, b in enumerate(view.plan.blocks):
         p = _block_paragraph(sd, b)
         if i == 0 and new_page:
-            oxml.page_break_before(p)  # the plan starts on a new page; page numbers continue
+            p.paragraph_format.page_break_before = True  # the plan starts on a new page; page numbers continue
     return sd
 
 
@@ -312,9 +312,6 @@ def render_docx(view: DocumentView, *, template: str | None = None, profile: Fon
     props.comments = ""
     props.keywords = "工作要点"
     props.revision = 1
-    for part in doc.part.package.iter_parts():
-        if getattr(part, "_element", None) is not None:
-            oxml.canonical_order(part._element)
     buf = io.BytesIO()
     doc.save(buf)
     return normalize_zip(buf.getvalue())

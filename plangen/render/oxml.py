@@ -7,29 +7,126 @@ from __future__ import annotations
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import register_element_cls
+from docx.oxml.section import CT_SectPr
+from docx.oxml.settings import CT_Settings
+from docx.oxml.table import CT_TblPr, CT_TrPr
+from docx.oxml.text.font import CT_RPr
+from docx.oxml.text.parfmt import CT_PPr
+from docx.oxml.xmlchemy import BaseOxmlElement, ZeroOrOne
 
 # GB/T 9704 grid in OOXML units
 LINE_PITCH_TWIPS = 579  # 28.95 pt × 20
 CHAR_SPACING_TWENTIETHS = -5  # −0.25 pt: 28 characters of 16 pt on 156 mm (LibreOffice and Word)
-BODY_HALF_POINTS = 32  # 3号 = 16 pt
 CHAR_TWIPS = 315  # one character of 16 pt with −0.25 pt spacing, in twips (15.75 pt)
 RED = "FF0000"
 
+# --------------------------------------------------------------------------- element classes
+# python-docx's element classes insert children in schema order (`ZeroOrOne(tag, successors=…)`
+# gives each a `get_or_add_<tag>()`), but declare only the children python-docx itself uses.
+# The subclasses below declare the others this module writes, with the successors from
+# ECMA-376 (the same sequences python-docx's classes are built from), and are registered for
+# their tags, so every element is created at its place — nothing is appended and re-sorted.
 
-def _child(parent, tag: str):  # type: ignore[no-untyped-def]
-    el = parent.find(qn(tag))
-    if el is None:
-        el = OxmlElement(tag)
-        parent.append(el)
-    return el
+
+def _after(seq: str, tag: str) -> tuple[str, ...]:
+    tags = tuple(f"w:{t}" if ":" not in t else t for t in seq.split())
+    return tags[tags.index(f"w:{tag}") + 1:]
+
+
+_PPR = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr "
+        "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN "
+        "bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+        "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange")
+_RPR = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+        "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
+        "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath")
+_TBLPR = ("tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+          "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription tblPrChange")
+_TRPR = "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader tblCellSpacing jc hidden ins del trPrChange"
+_SECTPR = ("footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType pgNumType cols formProt vAlign "
+           "noEndnote titlePg textDirection bidi rtlGutter docGrid printerSettings sectPrChange")
+_SETTINGS_TAIL = ("themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade "
+                  "captions readModeInkLockDown smartTagType sl:schemaLibrary shapeDefaults doNotEmbedSmartTags "
+                  "decimalSymbol listSeparator")
+
+
+class PPr(CT_PPr):
+    pBdr = ZeroOrOne("w:pBdr", successors=_after(_PPR, "pBdr"))
+    autoSpaceDE = ZeroOrOne("w:autoSpaceDE", successors=_after(_PPR, "autoSpaceDE"))
+    autoSpaceDN = ZeroOrOne("w:autoSpaceDN", successors=_after(_PPR, "autoSpaceDN"))
+    snapToGrid = ZeroOrOne("w:snapToGrid", successors=_after(_PPR, "snapToGrid"))
+
+
+class RPr(CT_RPr):
+    spacing = ZeroOrOne("w:spacing", successors=_after(_RPR, "spacing"))
+    szCs = ZeroOrOne("w:szCs", successors=_after(_RPR, "szCs"))
+
+
+class TblPr(CT_TblPr):
+    tblW = ZeroOrOne("w:tblW", successors=_after(_TBLPR, "tblW"))
+    tblBorders = ZeroOrOne("w:tblBorders", successors=_after(_TBLPR, "tblBorders"))
+    tblCellMar = ZeroOrOne("w:tblCellMar", successors=_after(_TBLPR, "tblCellMar"))
+
+
+class TrPr(CT_TrPr):
+    tblHeader = ZeroOrOne("w:tblHeader", successors=_after(_TRPR, "tblHeader"))
+
+
+class SectPr(CT_SectPr):
+    docGrid = ZeroOrOne("w:docGrid", successors=_after(_SECTPR, "docGrid"))
+
+
+class Settings(CT_Settings):
+    themeFontLang = ZeroOrOne("w:themeFontLang", successors=_after(_SETTINGS_TAIL, "themeFontLang"))
+
+
+_SIDES = "top left bottom right"
+
+
+class PBdr(BaseOxmlElement):
+    """w:pBdr: top left bottom right between bar."""
+
+    top = ZeroOrOne("w:top", successors=_after(_SIDES + " between bar", "top"))
+    left = ZeroOrOne("w:left", successors=_after(_SIDES + " between bar", "left"))
+    bottom = ZeroOrOne("w:bottom", successors=_after(_SIDES + " between bar", "bottom"))
+    right = ZeroOrOne("w:right", successors=_after(_SIDES + " between bar", "right"))
+
+
+class TblBorders(BaseOxmlElement):
+    """w:tblBorders: top left bottom right insideH insideV."""
+
+    top = ZeroOrOne("w:top", successors=_after(_SIDES + " insideH insideV", "top"))
+    left = ZeroOrOne("w:left", successors=_after(_SIDES + " insideH insideV", "left"))
+    bottom = ZeroOrOne("w:bottom", successors=_after(_SIDES + " insideH insideV", "bottom"))
+    right = ZeroOrOne("w:right", successors=_after(_SIDES + " insideH insideV", "right"))
+    insideH = ZeroOrOne("w:insideH", successors=("w:insideV",))
+    insideV = ZeroOrOne("w:insideV", successors=())
+
+
+class TblCellMar(BaseOxmlElement):
+    """w:tblCellMar: top left bottom right."""
+
+    top = ZeroOrOne("w:top", successors=_after(_SIDES, "top"))
+    left = ZeroOrOne("w:left", successors=_after(_SIDES, "left"))
+    bottom = ZeroOrOne("w:bottom", successors=_after(_SIDES, "bottom"))
+    right = ZeroOrOne("w:right", successors=())
+
+
+for _tag, _cls in (("w:pPr", PPr), ("w:rPr", RPr), ("w:tblPr", TblPr), ("w:trPr", TrPr), ("w:sectPr", SectPr),
+                   ("w:settings", Settings), ("w:pBdr", PBdr), ("w:tblBorders", TblBorders),
+                   ("w:tblCellMar", TblCellMar)):
+    register_element_cls(_tag, _cls)
+
+
+def _child(parent, name: str):  # type: ignore[no-untyped-def]
+    """The child `name` of `parent`, created at its schema place when missing."""
+    return getattr(parent, f"get_or_add_{name}")()
 
 
 def set_run_fonts(rpr, east_asia: str, latin: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """w:rFonts with the East Asian font set (and ascii/hAnsi to the same face unless given)."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = rpr.get_or_add_rFonts()
     latin = latin or east_asia
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:ascii"), latin)
@@ -47,22 +144,22 @@ def style_ppr(style):  # type: ignore[no-untyped-def]
 
 
 def set_char_spacing(rpr, twentieths: int = CHAR_SPACING_TWENTIETHS) -> None:  # type: ignore[no-untyped-def]
-    sp = _child(rpr, "w:spacing")
+    sp = _child(rpr, "spacing")
     sp.set(qn("w:val"), str(twentieths))
 
 
 def set_size(rpr, half_points: int) -> None:  # type: ignore[no-untyped-def]
-    _child(rpr, "w:sz").set(qn("w:val"), str(half_points))
-    _child(rpr, "w:szCs").set(qn("w:val"), str(half_points))
+    _child(rpr, "sz").set(qn("w:val"), str(half_points))
+    _child(rpr, "szCs").set(qn("w:val"), str(half_points))
 
 
 def set_color(rpr, rgb: str) -> None:  # type: ignore[no-untyped-def]
-    _child(rpr, "w:color").set(qn("w:val"), rgb)
+    _child(rpr, "color").set(qn("w:val"), rgb)
 
 
 def set_exact_spacing(ppr, line_twips: int | None = LINE_PITCH_TWIPS, before: int = 0, after: int = 0) -> None:  # type: ignore[no-untyped-def]
     """Space before/after in twips and, unless `line_twips` is None (the style's), an exact line height."""
-    sp = _child(ppr, "w:spacing")
+    sp = _child(ppr, "spacing")
     sp.set(qn("w:before"), str(before))
     sp.set(qn("w:after"), str(after))
     if line_twips is not None:
@@ -72,7 +169,7 @@ def set_exact_spacing(ppr, line_twips: int | None = LINE_PITCH_TWIPS, before: in
 
 def set_indent(ppr, *, first_chars: int | None = None, left: int | None = None,  # type: ignore[no-untyped-def]
                right: int | None = None, hanging: int | None = None) -> None:
-    ind = _child(ppr, "w:ind")
+    ind = _child(ppr, "ind")
     if first_chars is not None:
         ind.set(qn("w:firstLineChars"), str(first_chars * 100))
         ind.set(qn("w:firstLine"), str(first_chars * CHAR_TWIPS))
@@ -86,21 +183,21 @@ def set_indent(ppr, *, first_chars: int | None = None, left: int | None = None, 
 
 def set_auto_space(ppr, on: bool) -> None:  # type: ignore[no-untyped-def]
     """w:autoSpaceDE / w:autoSpaceDN: Word's extra space between CJK and Latin text / digits."""
-    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+    for tag in ("autoSpaceDE", "autoSpaceDN"):
         _child(ppr, tag).set(qn("w:val"), "1" if on else "0")
 
 
 def set_jc(ppr, value: str) -> None:  # type: ignore[no-untyped-def]
-    _child(ppr, "w:jc").set(qn("w:val"), value)
+    _child(ppr, "jc").set(qn("w:val"), value)
 
 
 def set_outline_level(ppr, level: int) -> None:  # type: ignore[no-untyped-def]
-    _child(ppr, "w:outlineLvl").set(qn("w:val"), str(level))
+    _child(ppr, "outlineLvl").set(qn("w:val"), str(level))
 
 
 def set_border(ppr, side: str, *, size_eighths: int, space_pt: int = 0, color: str = "000000") -> None:  # type: ignore[no-untyped-def]
     """A single-line paragraph border on `side` (top/bottom), `size_eighths` of a point thick."""
-    el = _child(_child(ppr, "w:pBdr"), f"w:{side}")
+    el = _child(_child(ppr, "pBdr"), side)
     el.set(qn("w:val"), "single")
     el.set(qn("w:sz"), str(size_eighths))
     el.set(qn("w:space"), str(space_pt))
@@ -108,7 +205,7 @@ def set_border(ppr, side: str, *, size_eighths: int, space_pt: int = 0, color: s
 
 
 def set_snap_to_grid(ppr, on: bool) -> None:  # type: ignore[no-untyped-def]
-    _child(ppr, "w:snapToGrid").set(qn("w:val"), "1" if on else "0")
+    _child(ppr, "snapToGrid").set(qn("w:val"), "1" if on else "0")
 
 
 def set_style_id(paragraph, style_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -128,10 +225,7 @@ def add_paragraph_style(doc, style_id: str, name: str, based_on: str | None = No
 
 def set_doc_grid(sect_pr, line_pitch: int = LINE_PITCH_TWIPS) -> None:  # type: ignore[no-untyped-def]
     """A lines-only grid (a linesAndChars grid renders 14 characters a line in LibreOffice)."""
-    grid = sect_pr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sect_pr.append(grid)
+    grid = sect_pr.get_or_add_docGrid()
     for attr in list(grid.attrib):
         del grid.attrib[attr]
     grid.set(qn("w:type"), "lines")
@@ -139,10 +233,7 @@ def set_doc_grid(sect_pr, line_pitch: int = LINE_PITCH_TWIPS) -> None:  # type: 
 
 
 def set_theme_font_lang(settings_element) -> None:  # type: ignore[no-untyped-def]
-    lang = settings_element.find(qn("w:themeFontLang"))
-    if lang is None:
-        lang = OxmlElement("w:themeFontLang")
-        settings_element.append(lang)
+    lang = settings_element.get_or_add_themeFontLang()
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
@@ -173,19 +264,16 @@ def add_field(paragraph, instr: str, placeholder: str = "1") -> None:  # type: i
     run_with(end)
 
 
-def page_break_before(paragraph) -> None:  # type: ignore[no-untyped-def]
-    _child(paragraph._p.get_or_add_pPr(), "w:pageBreakBefore")
-
-
 def keep_next(paragraph) -> None:  # type: ignore[no-untyped-def]
-    _child(paragraph._p.get_or_add_pPr(), "w:keepNext")
+    """Keep with the next paragraph (python-docx's own property; one way to write w:keepNext)."""
+    paragraph.paragraph_format.keep_with_next = True
 
 
 def no_table_borders(table) -> None:  # type: ignore[no-untyped-def]
     tbl_pr = table._tbl.tblPr
-    borders = _child(tbl_pr, "w:tblBorders")
+    borders = _child(tbl_pr, "tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = _child(borders, f"w:{side}")
+        el = _child(borders, side)
         el.set(qn("w:val"), "nil")
 
 
@@ -195,13 +283,13 @@ def fix_table_widths(table, widths: list[int]) -> None:  # type: ignore[no-untyp
     LibreOffice uses as is."""
     tbl = table._tbl
     tbl_pr = tbl.tblPr
-    tbl_w = _child(tbl_pr, "w:tblW")
+    tbl_w = _child(tbl_pr, "tblW")
     tbl_w.set(qn("w:type"), "dxa")
     tbl_w.set(qn("w:w"), str(sum(widths)))
-    _child(tbl_pr, "w:tblLayout").set(qn("w:type"), "fixed")
-    mar = _child(tbl_pr, "w:tblCellMar")
+    _child(tbl_pr, "tblLayout").set(qn("w:type"), "fixed")
+    mar = _child(tbl_pr, "tblCellMar")
     for side in ("left", "right"):
-        el = _child(mar, f"w:{side}")
+        el = _child(mar, side)
         el.set(qn("w:w"), "0")
         el.set(qn("w:type"), "dxa")
     grid = tbl.tblGrid
@@ -209,28 +297,19 @@ def fix_table_widths(table, widths: list[int]) -> None:  # type: ignore[no-untyp
         col.set(qn("w:w"), str(w))
     for tr in tbl.findall(qn("w:tr")):
         for tc, w in zip(tr.findall(qn("w:tc")), widths, strict=False):
-            tc_pr = tc.get_or_add_tcPr()
-            tc_w = tc_pr.find(qn("w:tcW"))
-            if tc_w is None:
-                tc_w = OxmlElement("w:tcW")
-                tc_pr.insert(0, tc_w)
+            tc_w = tc.get_or_add_tcPr().get_or_add_tcW()
             tc_w.set(qn("w:type"), "dxa")
             tc_w.set(qn("w:w"), str(w))
 
 
-_TBL_PR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-                 "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
-                 "shd", "tblLayout", "tblCellMar", "tblLook"]
-
-
 def set_cell_vcenter(cell) -> None:  # type: ignore[no-untyped-def]
     tc_pr = cell._tc.get_or_add_tcPr()
-    _child(tc_pr, "w:vAlign").set(qn("w:val"), "center")
+    _child(tc_pr, "vAlign").set(qn("w:val"), "center")
 
 
 def repeat_table_header(row) -> None:  # type: ignore[no-untyped-def]
     tr_pr = row._tr.get_or_add_trPr()
-    _child(tr_pr, "w:tblHeader").set(qn("w:val"), "true")
+    _child(tr_pr, "tblHeader").set(qn("w:val"), "true")
 
 
 def float_picture(run, x_emu: int, y_emu: int) -> None:  # type: ignore[no-untyped-def]
@@ -257,35 +336,3 @@ def float_picture(run, x_emu: int, y_emu: int) -> None:  # type: ignore[no-untyp
     anchor.append(parse_xml(f'<wp:cNvGraphicFramePr {nsdecls("wp")}/>'))
     anchor.append(graphic)
     inline.getparent().replace(inline, anchor)
-
-
-# Schema order of the children of the property elements this module writes to (Word reports
-# "unreadable content" for some out-of-order children; _child() appends, so order at the end).
-_ORDER = {
-    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
-           "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
-           "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
-           "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
-           "rPr sectPr pPrChange",
-    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
-           "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
-           "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
-    "pBdr": "top left bottom right between bar",
-    "tblPr": " ".join(_TBL_PR_ORDER),
-    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
-            "vAlign hideMark",
-    "tblBorders": "top left bottom right insideH insideV",
-    "tblCellMar": "top left bottom right",
-}
-_RANKS = {qn(f"w:{k}"): {qn(f"w:{t}"): i for i, t in enumerate(v.split())} for k, v in _ORDER.items()}
-
-
-def canonical_order(root) -> None:  # type: ignore[no-untyped-def]
-    """Put the children of every pPr/rPr/pBdr/tblPr/tcPr under `root` in schema order (stable)."""
-    for tag, rank in _RANKS.items():
-        for el in root.iter(tag):
-            children = list(el)
-            ordered = sorted(children, key=lambda c: rank.get(c.tag, len(rank)))
-            if ordered != children:
-                for c in ordered:
-                    el.append(c)
