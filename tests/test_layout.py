@@ -125,3 +125,17 @@ def test_layout_without_notice_or_imprint() -> None:
     view = load_view(UPWARD)
     assert view.layout.kind == "upward" and view.layout.imprint == "last-even-page"
     assert view.layout_for("plain").imprint == "none" and not view.layout_for("plain").header
+
+
+def test_upward_number_line_in_the_pdf() -> None:
+    """The number one character in from the left, 签发人 and the names one character in from the
+    right, all on one line (WeasyPrint's flex items once wrapped 12号 and 李开军)."""
+    mm = 72 / 25.4
+    with pdfplumber.open(io.BytesIO(render_pdf(load_view(UPWARD), profile=load_profile()))) as pdf:
+        p1 = pdf.pages[0]
+        top = next(c for c in p1.chars if c["text"] == "〔")["top"]
+        line = sorted((c for c in p1.chars if abs(c["top"] - top) < 3 and c["text"].strip()), key=lambda c: c["x0"])
+        text = "".join(c["text"] for c in line)
+        assert text.replace(" ", "") == "岳云教体〔2024〕12号签发人：陈玲玲　李开军".replace("　", "")
+        assert abs((line[0]["x0"] - 28 * mm) / 15.75 - 1) < 0.15
+        assert abs(((28 + 156) * mm - line[-1]["x1"]) / 15.75 - 1) < 0.15
