@@ -368,3 +368,36 @@ def test_html_marks_and_notes(run: dict[str, Any]) -> None:
     assert "〔自五部分原21.移入〕" in html
     assert html.count('class="mv-from"') >= 1 and html.count('class="mv-to"') >= 1
     assert '<p class="title plan-start' in html
+
+
+def test_sections_swapped_and_split_into_subsections(tmp_path: Path) -> None:
+    """Sections 3 and 4 swapped, items 1 and 2 swapped, section 5 split into two subsections:
+    reported as moves of sections and items, accept/reject exact."""
+    import copy
+
+    from plangen.diff import render_outputs
+    from plangen.diff.match import match
+    from plangen.diff.summary import format_summary, summarize
+
+    old = load_yunxi()
+    new = copy.deepcopy(old)
+    s = new["plan"]["sections"]
+    s[2], s[3] = s[3], s[2]
+    s[0]["items"][0], s[0]["items"][1] = s[0]["items"][1], s[0]["items"][0]
+    s[4]["subsections"] = [{"title": "加强安全与法治", "items": s[4]["items"][:3]},
+                           {"title": "加强后勤保障", "items": s[4]["items"][3:]}]
+    del s[4]["items"]
+    va = load_view(write_plan(tmp_path / "a.yaml", old))
+    vb = load_view(write_plan(tmp_path / "b.yaml", new))
+    m = match(va, vb)
+    summary = summarize(m)
+    text = format_summary(summary, "a", "b")
+    assert "部分移动：聚焦优质均衡，促进各类教育高质量发展（原三 → 四）" in text
+    assert "新增小节：（一）加强安全与法治" in text and "新增小节：（二）加强后勤保障" in text
+    assert summary.counts["moved"] == 1 + 4 + 7 and summary.counts["modified"] == 0
+    out = render_outputs(m, summary, ("docx",), author="x", date="2024-01-01T00:00:00Z", fonts=None)
+    red = docx.Document(io.BytesIO(out["docx"])).element.body
+    assert para_texts(resolve(red, True)) == para_texts(rendered(tmp_path / "b.yaml"))
+    assert para_texts(resolve(red, False)) == para_texts(rendered(tmp_path / "a.yaml"))
+    names = [e.get(W + "name") for e in red.iter(W + "moveFromRangeStart")]
+    assert len(names) == len(set(names)) == len([e for e in red.iter(W + "moveToRangeStart")])

@@ -61,11 +61,12 @@ class Summary:
     renamed: list[tuple[str, str]]  # (old title, new title)
     notice: list[tuple[str, str, str]]  # (field, old, new)
     title: tuple[str, str] | None
+    structure: list[str] = field(default_factory=list)  # sections added, removed, moved
 
     @property
     def unchanged(self) -> bool:
         return not any(self.counts.values()) and not self.renamed and not self.notice \
-            and self.title is None
+            and self.title is None and not self.structure
 
 
 def _counts(pairs: list[ItemPair]) -> dict[str, int]:
@@ -128,7 +129,22 @@ def summarize(m: Matching) -> Summary:
     renamed = [(p.old.title, p.new.title) for p in m.sections if p.renamed]  # type: ignore[union-attr]
     title = (m.old.plan.title, m.new.plan.title) if m.old.plan.title != m.new.plan.title else None
     return Summary(_counts(m.items), by_section, _offices(m), renamed,
-                   _notice_changes(m.old, m.new), title)
+                   _notice_changes(m.old, m.new), title, _structure(m))
+
+
+def _structure(m: Matching) -> list[str]:
+    """Sections and subsections that were added, removed or moved, as summary lines."""
+    out = []
+    for p in m.sections:
+        g = p.new or p.old
+        word = "部分" if hasattr(g, "subsections") else "小节"
+        if p.old is None:
+            out.append(f"新增{word}：{p.new.label}{p.new.title}")  # type: ignore[union-attr]
+        elif p.new is None:
+            out.append(f"删除{word}：{p.old.label}{p.old.title}")
+        elif p.moved:
+            out.append(f"{word}移动：{p.new.title}（原{p.old.label.rstrip('、')} → {p.new.label.rstrip('、')}）")
+    return out
 
 
 def _in_section(p: ItemPair, sp: SectionPair) -> bool:
@@ -161,6 +177,7 @@ def format_summary(s: Summary, old_name: str, new_name: str) -> str:
         lines.append(f"  标题：{s.title[0]} → {s.title[1]}")
     for old, new in s.renamed:
         lines.append(f"  部分改名：{old} → {new}")
+    lines += [f"  {line}" for line in s.structure]
     for word, a, b in s.notice:
         lines.append(f"  通知{word}：{a or '（空）'} → {b or '（空）'}")
     if s.by_section:
