@@ -22,6 +22,12 @@ from plangen.fonts import FontProfile, font_css
 STYLE_CLASS = {"GWTitle": "title", "GWMark": "mark", "GWNumber": "number", "GWHeading1": "h1",
                "GWHeading2": "h2", "GWFlush": "flush", "GWSignature": "signature",
                "GWTopLine": "flush", "GWImprint": "flush"}
+SCREEN_FONTS = {  # what a reader's Windows, macOS or Linux machine may have, after the profile's name
+    "body": ("仿宋", "FangSong", "STFangsong", "Noto Serif CJK SC"),
+    "title": ("方正小标宋简体", "STZhongsong", "Noto Serif CJK SC"),
+    "heading1": ("黑体", "SimHei", "STHeiti", "Noto Sans CJK SC"),
+    "heading2": ("楷体", "KaiTi", "STKaiti", "Noto Serif CJK SC"),
+}
 SPAN_CLASS = {  # (paragraph mode, op) → css class; None: plain; "skip": not shown
     ("same", "eq"): None, ("same", "ins"): "ins", ("same", "del"): "del",
     ("added", "ins"): "ins", ("removed", "del"): "del",
@@ -111,19 +117,31 @@ def _due_note(rp: RPara, nxt: RPara | None, m: Matching) -> str:
 
 
 def redline_html(m: Matching, summary: Summary, paras: list[RPara], *, profile: FontProfile,
-                 author: str, date: str) -> str:
+                 author: str, date: str, embed_fonts: bool = False) -> str:
+    """The redline as HTML. For the PDF (`embed_fonts`) the profile's font files are named by
+    @font-face; redline.html itself names fonts only (the conventional 公文 names, the profile's
+    families, a generic family), so it reads the same on any machine and its bytes do not depend
+    on where the font files live."""
     from plangen.render.pdf import _env
     from plangen.templates import resolve_template
 
     path = resolve_template("redline", ".html.j2", plan_dir=m.new.source.parent)
     env = _env(str(path.parent))
-    fonts = {role: profile.css_stack(role) for role in ("title", "body", "heading1", "heading2")}
+    fonts = {role: _stack(profile, role, embed_fonts) for role in ("title", "body", "heading1", "heading2")}
     return env.get_template(path.name).render(
         old=m.old, new=m.new, summary=summary, unchanged=summary.unchanged,
         summary_lines=format_summary(summary, m.old.name, m.new.name).rstrip("\n").split("\n"),
         paras=html_paragraphs(paras, m), author=author, date=date, created=date,
-        fonts=fonts, font_css=font_css(profile),
+        fonts=fonts, font_css=font_css(profile) if embed_fonts else "",
     )
+
+
+def _stack(profile: FontProfile, role: str, embed: bool) -> str:
+    if embed:
+        return profile.css_stack(role)
+    generic = "sans-serif" if role == "heading1" else "serif"
+    names = dict.fromkeys([profile.face(role).docx_name, *SCREEN_FONTS[role]])
+    return ", ".join('"' + n.replace('"', "") + '"' for n in names) + ", " + generic
 
 
 def redline_pdf(html: str, m: Matching, *, profile: FontProfile) -> bytes:
