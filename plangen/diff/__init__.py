@@ -107,15 +107,15 @@ def render_outputs(m, summary, formats: Sequence[str], *, author: str, date: str
     if "html" in formats or "pdf" in formats:
         from plangen.diff.redline_html import redline_html
 
+        html = redline_html(m, summary, paras, profile=profile, author=author, date=date)
         if "html" in formats:
-            html = redline_html(m, summary, paras, profile=profile, author=author, date=date)
             out["html"] = html.encode("utf-8")
         if "pdf" in formats:
             from plangen.diff.redline_html import redline_pdf
 
-            html = redline_html(m, summary, paras, profile=profile, author=author, date=date,
-                                embed_fonts=True)
-            out["pdf"] = redline_pdf(html, m, profile=profile)
+            printed = redline_html(m, summary, paras, profile=profile, author=author, date=date,
+                                   embed_fonts=True)
+            out["pdf"] = redline_pdf(printed, m, profile=profile, ident_text=html)
     if "xlsx" in formats:
         from plangen.diff.changes_xlsx import changes_xlsx
 

@@ -9,6 +9,7 @@ item. The summary comes first. Template: templates/redline.html.j2 (jinja2, auto
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,12 +145,13 @@ def _stack(profile: FontProfile, role: str, embed: bool) -> str:
     return ", ".join('"' + n.replace('"', "") + '"' for n in names) + ", " + generic
 
 
-def redline_pdf(html: str, m: Matching, *, profile: FontProfile) -> bytes:
+def redline_pdf(html: str, m: Matching, *, profile: FontProfile, ident_text: str) -> bytes:
     from weasyprint import HTML
 
-    from plangen.render.pdf import _font_config, _identifier
+    from plangen.render.pdf import _font_config
 
     profile.check()
     doc = HTML(string=html, base_url=str(m.new.source.parent)).render(font_config=_font_config())
-    ident = _identifier(html, m.new, profile, False)  # font paths replaced by names
+    # the /ID from the text without any file path (the screen HTML), not from where fonts live
+    ident = hashlib.md5((ident_text + "\n" + profile.name).encode("utf-8")).hexdigest().encode()
     return doc.write_pdf(pdf_identifier=ident, uncompressed_pdf=False)
