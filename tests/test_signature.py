@@ -221,3 +221,20 @@ def test_note_does_not_spill_onto_a_page_of_its_own(tmp_path: Path, sealed: bool
             _, date = signature_block(pdf, n.signatures, n.date)
             assert note.page == date.page
             assert [line for line in lines if line[0].page == note.page and line[0].top < date.top - 60]
+
+
+def test_sealed_default_and_seal_implies_it(tmp_path: Path) -> None:
+    text = PLANS["upward"].read_text(encoding="utf-8")
+    plan = tmp_path / "u-2024.yaml"
+    plan.write_text(text, encoding="utf-8")
+    assert load_view(plan).notice.sealed  # default: printed and stamped by hand
+    from PIL import Image
+
+    Image.new("RGBA", (20, 20), (230, 0, 18, 255)).save(tmp_path / "seal.png")
+    plan.write_text(text.replace("\n  date: ", "\n  sealed: false\n  seal: seal.png\n  date: ", 1), encoding="utf-8")
+    n = load_view(plan).notice
+    assert n.sealed and n.signature_layout.sealed  # a seal image implies 7.3.5.1
+    plan.write_text(text.replace("\n  date: ", "\n  signature: [甲单位, 乙单位]\n  date: ", 1), encoding="utf-8")
+    n = load_view(plan).notice
+    assert n.signatures == ("甲单位", "乙单位")
+    assert [p.text for p in n.signature_layout.lines[0]] == ["甲单位", "乙单位"]
