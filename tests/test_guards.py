@@ -18,7 +18,8 @@ import yaml
 
 from plangen.fonts import load_profile
 from plangen.sheets import list_sheets, render_sheets
-from plangen.view import balanced_lines, load_view
+from plangen.text import balanced_lines
+from plangen.view import load_view
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "plans"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from plangen.view import load_view
-from plangen.view import balanced_lines, chinese_numeral, gongwen_date, text_width
+from plangen.layout import text_width
+from plangen.text import balanced_lines, chinese_numeral, gongwen_date
 
 REPO = Path(__file__).resolve().parents[1]
 LEGACY = REPO / "tests" / "data" / "legacy" / "yunxi-2024.txt"

@@ -224,7 +224,7 @@ def group_key(i: ItemView) -> tuple[int, int]:
 
 
 def _sub_number(i: ItemView) -> int:
-    from plangen.view import chinese_numeral
+    from plangen.text import chinese_numeral
 
     label = i.subsection_label.strip("（）")
     for n in range(1, 200):

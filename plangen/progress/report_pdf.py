@@ -16,7 +16,7 @@ from plangen.progress.report_docx import ATTACH_COLS, LAG_COLS, LEADER_COLS, OFF
 from plangen.progress.schedule import LIGHT_COLOURS
 from plangen.render.justify import space_cancel_css
 from plangen.templates import resolve_template
-from plangen.view import mark_font_size
+from plangen.text import mark_font_size
 
 
 def _created(report: Report) -> str:
