@@ -56,7 +56,8 @@ def seal(path: Path, colour: tuple[int, int, int]) -> None:
 
 
 @pytest.fixture()
-def plans(tmp_path: Path) -> Path:
+def plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PLANGEN_ALLOWED_DIRS", str(tmp_path / "tpl"))  # the template by path (docs/check.md)
     d = tmp_path / "plans"
     d.mkdir()
     shutil.copy(REPO / "plans" / "yunxi.roster.yaml", d)

@@ -153,7 +153,7 @@ def test_template_files_that_cannot_be_used(tmp_path: Path) -> None:
     (tmp_path / "mine.html.j2").write_text("<p>{{ plan.title }</p>\n{% if %}\n", encoding="utf-8")
     p = write(tmp_path, PLAN.replace("  date: 2024-02-22", "  template: ./mine\n  date: 2024-02-22"))
     hits = [f for f in found(p) if f[2] == "E215"]
-    assert any("不是 Word 文档" in f[3] and (f[0], f[1]) == (7, 13) for f in hits), hits
+    assert any("不是有效的 Word 模板" in f[3] and (f[0], f[1]) == (7, 13) for f in hits), hits
     assert any("语法错误" in f[3] and f[0] == 1 for f in hits), hits  # the template's own line
     assert any(x.pos.file.endswith("mine.html.j2") for x in check_file(p).problems)
 

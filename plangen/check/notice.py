@@ -79,7 +79,7 @@ def _check_seal(loaded: Loaded, problems: Problems, seal: Any) -> None:
                      f"上限 {MAX_SEAL_BYTES // 1024 // 1024} MB", "印章图片通常不到 1 MB，请检查是否选错了文件")
         return
     if _magic(target) is None:
-        problems.add(pos, "E213", f"印章图片“{seal}”不是 PNG 或 JPEG 图片",
+        problems.add(pos, "E213", f"印章不是可用的图片文件：“{seal}”不是 PNG 或 JPEG 图片",
                      "请用 PNG（最好是透明背景）或 JPEG 格式的印章图片")
 
 

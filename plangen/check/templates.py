@@ -60,9 +60,9 @@ def _unusable(path: Path, kind: str) -> tuple[str, Pos | None] | None:
                 ok = "word/document.xml" in z.namelist()
         except (zipfile.BadZipFile, OSError):
             ok = False
-        return None if ok else ("不是 Word 文档（.docx）", None)
-    if path.is_relative_to(tpl.PACKAGE_TEMPLATES):
-        return None  # packaged, tested with the code
+        return None if ok else ("不是有效的 Word 模板（.docx）", None)  # render's words
+    if any(path.is_relative_to(d) for d in (tpl.PACKAGE_TEMPLATES, tpl.REPO_TEMPLATES)):
+        return None  # shipped with the code and tested with it (render reports any later edit)
     st = path.stat()
     return _jinja_problem(str(path), st.st_mtime_ns, st.st_size)
 
