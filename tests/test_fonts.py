@@ -50,6 +50,19 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def private_fontconfig(tmp_path: Path, fonts: Path) -> dict[str, str]:
+    """An environment whose fontconfig also scans `fonts` (system configuration included)."""
+    conf = write(tmp_path / "fonts.conf", f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="no">/etc/fonts/fonts.conf</include>
+  <dir>{fonts}</dir>
+  <cachedir>{tmp_path / 'cache'}</cachedir>
+</fontconfig>
+""")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
 def profile_text(**override: str) -> str:
     roles = {role: f"{{docx: {docx}, pdf: {pdf}}}" for role, (docx, pdf) in EXPECTED.items()}
     roles.update(override)
@@ -318,15 +331,7 @@ def test_a_real_font_with_the_conventional_name_wins_over_the_alias(tmp_path: Pa
     name.setName("FangSong_GB2312", 6, 3, 1, 0x804)
     (tmp_path / "fonts").mkdir()
     font.save(tmp_path / "fonts" / "fake-fangsong.ttf")
-    conf = write(tmp_path / "fonts.conf", f"""<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <include ignore_missing="no">/etc/fonts/fonts.conf</include>
-  <dir>{tmp_path / 'fonts'}</dir>
-  <cachedir>{tmp_path / 'cache'}</cachedir>
-</fontconfig>
-""")
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    env = private_fontconfig(tmp_path, tmp_path / "fonts")
     fake = tmp_path / "fonts" / "fake-fangsong.ttf"
     assert fc_match("仿宋_GB2312", "%{file}", env=env) == str(fake)
     assert fc_match("楷体_GB2312", "%{family[0]}", env=env) == "FandolKai"
@@ -341,19 +346,11 @@ def test_a_font_only_fontconfig_knows_is_found_through_fc_list(tmp_path: Path) -
     (tmp_path / "private").mkdir()
     shutil.copy(PLANGEN_FONT_DIR / "FandolKai-Regular.otf", tmp_path / "private" / "MyKai.otf")
     shutil.copy(NOTO_SERIF, tmp_path / "private" / "MySerif.ttc")
-    conf = write(tmp_path / "fonts.conf", f"""<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <include ignore_missing="no">/etc/fonts/fonts.conf</include>
-  <dir>{tmp_path / 'private'}</dir>
-  <cachedir>{tmp_path / 'cache'}</cachedir>
-</fontconfig>
-""")
     prof = write(tmp_path / "p.yaml", profile_text(heading2="{docx: 楷体_GB2312, pdf: MyKai.otf}") +
                  "fallback:\n  - {pdf: MySerif.ttc, face: Noto Serif CJK SC}\n")
     code = ("from plangen.fonts import load_profile; p = load_profile(%r); "
             "print(p.face('heading2').path); print(p.fallback[0].path, p.fallback[0].problem)" % str(prof))
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "PYTHONPATH": str(REPO)}
+    env = {**private_fontconfig(tmp_path, tmp_path / "private"), "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True).stdout.splitlines()
     assert out == [str(tmp_path / "private" / "MyKai.otf"), f"{tmp_path / 'private' / 'MySerif.ttc'} "]
