@@ -85,6 +85,7 @@ def test_imported_plan_checks_clean(name: str, tmp_path: Path) -> None:
     ("开展培训。（责任单位：X、Y（牵头）、Z）", "开展培训。", {"offices": ["Y", "X", "Z"]}),
     ("开展培训。（责任人：A，完成时间：2025年3月）", "开展培训。", {"leaders": ["A"], "due": "2025年3月"}),
     ("开展培训。（分管领导：A，承办单位：X、Y）", "开展培训。", {"leaders": ["A"], "offices": ["X", "Y"], "joint": True}),
+    ("开展培训。〔责任单位∶X、Y〕", "开展培训。", {"offices": ["X", "Y"], "joint": True}),
     ("开展培训（试行）。", "开展培训（试行）。", {}),  # a bracket that is no note stays
     ("明确责任单位：各学校要按时完成。", "明确责任单位：各学校要按时完成。", {}),  # prose with a colon stays
     ("开展培训。（责任单位：X）要求各校落实", "开展培训。（责任单位：X）要求各校落实", {}),  # not at the end

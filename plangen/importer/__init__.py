@@ -86,11 +86,11 @@ def import_file(source: Path, roster: Path | None = None) -> tuple[dict[str, Any
     if roster is not None:
         from plangen.view import load_roster
 
-        from plangen.check import check_file
+        from plangen.loading import load_yaml
 
-        idx = load_roster(roster)
-        checked = check_file(roster).roster
-        word = checked.office_word if checked is not None else None
+        idx = load_roster(roster)  # checked: a valid roster from here on
+        loaded = load_yaml(roster).data
+        word = (loaded.get("office_word") if isinstance(loaded, dict) else None) or "股室"
         if word and info["office_word"] and word != info["office_word"]:
             report.notes.append(f"名册 {display_path(roster)} 的 office_word 是“{word}”，计划中写的是"
                                 f"“责任{info['office_word']}”；打印时用名册的“{word}”")

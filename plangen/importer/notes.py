@@ -64,11 +64,11 @@ LABELS = _labels()
 # One flat alternation of literal words (longest first) and a colon: the regex engine scans for
 # their first characters at C speed and the work per position is constant.
 LABEL_RE = re.compile(
-    "(?:" + "|".join(re.escape(w) for w in sorted(LABELS, key=len, reverse=True)) + ")[ \t]?[:：]")
+    "(?:" + "|".join(re.escape(w) for w in sorted(LABELS, key=len, reverse=True)) + ")[ \t]?[:：∶]")
 
 
 def label_of(m: re.Match[str]) -> tuple[str, str, str]:
-    return LABELS[m.group().rstrip(":： \t")]
+    return LABELS[m.group().rstrip(":：∶ \t")]
 
 
 MARK_RE = re.compile(r"[（(][ \t]?(牵头|主责|配合|协办)[ \t]?[）)]")
