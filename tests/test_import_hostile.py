@@ -65,24 +65,33 @@ def test_note_grammar_on_raw_text_is_fast(tail: str) -> None:
     assert note.leaders == ["陈玲玲"]
 
 
+# The shapes issue 18 names must import in under 1 s; the others get a looser guard (shared CI).
 ADVERSARIAL = {
-    "unclosed brackets, long blank run": HEAD + "（责任领导：" + " " * 200_000 + "x",
-    "unclosed brackets repeated": HEAD + "（责任单位：" * 20_000,
-    "half-width unclosed repeated": HEAD + "(责任股室:" * 20_000,
-    "label runs with blanks": HEAD + "\n" + "责任单位： " * 2_000,
-    "thousands of nested brackets": HEAD + "（" * 5_000 + "责任单位：甲" + "）" * 5_000,
-    "nested open brackets only": HEAD + "（【[(" * 5_000,
-    "1 MB line of punctuation": HEAD + "\n" + ("，。；：（）【】、,.;:()!?" * 70_000)[:1_000_000],
-    "1 MB of colons and brackets on the item line": HEAD + ("：（责任" * 250_000),
-    "blank runs between Chinese": "中 " * 100_000,
-    "tabs and ideographic spaces": HEAD + "\t \u3000\xa0" * 50_000,
+    "unclosed brackets, long blank run": (HEAD + "（责任领导：" + " " * 200_000 + "x", 1.0),
+    "unclosed brackets repeated": (HEAD + "（责任单位：" * 20_000, 1.0),
+    "half-width unclosed repeated": (HEAD + "(责任股室:" * 20_000, 1.0),
+    "thousands of nested brackets": (HEAD + "（" * 5_000 + "责任单位：甲" + "）" * 5_000, 1.0),
+    "nested open brackets only": (HEAD + "（【[(" * 5_000, 1.0),
+    "1 MB line of punctuation": (HEAD + "\n" + ("，。；：（）【】、,.;:()!?" * 70_000)[:1_000_000], 1.0),
+    "label runs with blanks": (HEAD + "\n" + "责任单位： " * 2_000, 3.0),
+    "1 MB of colons and brackets on the item line": (HEAD + ("：（责任" * 250_000), 3.0),
+    "blank runs between Chinese": ("中 " * 100_000, 3.0),
+    "tabs and ideographic spaces": (HEAD + "\t \u3000\xa0" * 50_000, 3.0),
 }
 
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_adversarial_shapes_are_fast(name: str) -> None:
-    seconds, _ = timed(ADVERSARIAL[name])
-    assert seconds < 1.0, f"{name}: {seconds:.2f} s"
+    text, limit = ADVERSARIAL[name]
+    seconds, _ = timed(text)
+    assert seconds < limit, f"{name}: {seconds:.2f} s"
+
+
+def test_too_many_logical_lines_refused_quickly() -> None:
+    t = time.perf_counter()
+    with pytest.raises(PlangenError, match="拒绝导入"):
+        parse_text([Line(1, HEAD.replace("\n", " ") + " 责任单位：甲" * 200_000)], "x.txt")
+    assert time.perf_counter() - t < 5
 
 
 def test_cost_grows_linearly() -> None:

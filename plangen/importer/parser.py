@@ -35,6 +35,7 @@ YEAR_RE = re.compile(r"(\d{4}) ?年")
 PUNCT_END = "。！？；：!?;:"
 ORG_ENDS = ("局", "委员会", "委", "厅", "部", "政府", "办公室", "办", "中心", "工委", "党委", "党组", "院", "会", "校")
 MAX_REPORT = 200
+MAX_LINES = 50_000  # logical lines; each costs ~50–100 µs, so a hostile file stays a few seconds
 
 
 @dataclass
@@ -94,12 +95,17 @@ class Parser(BodyMixin):
         self.public_note = ""
         self.words: Counter[str] = Counter()
         self.restarts = 0
+        self.count = 0
         for ln in lines:
             why = is_debris(normalise(ln.text), ln.text) if len(ln.text) <= 300 else ""
             if why:  # judged whole before cutting: `发布时间：… 信息来源：… 阅读次数：`
                 self.report.dropped.append((ln.no, normalise(ln.text), why))
                 continue
             pieces = cut_line(ln.text)
+            self.count += len(pieces)
+            if self.count > MAX_LINES:
+                raise PlangenError(f"{source}：超过 {MAX_LINES} 行（含一行里切出的段落），拒绝导入；"
+                                   "一份工作要点通常不到 3000 行。请检查是否选错了文件。")
             for k, piece in enumerate(pieces):
                 self._take(Line(ln.no, piece, piece.strip(), inline=k > 0))
 

@@ -153,6 +153,7 @@ def is_debris(text: str, raw: str = "") -> str:
 NUMBER_TAIL_RE = re.compile(r"[〔\[［【(（]\d{4}[〕\]］】)）][ \t]?第?\d{1,4}[ \t]?号$")
 DATE_AT_RE = re.compile(r"\d{4}[ \t]?年[ \t]?\d{1,2}[ \t]?月[ \t]?\d{1,2}[ \t]?日")
 SENTENCE_END = "。！？；：:!?;"
+MAX_PIECES = 50_000
 
 
 # Words that start a page's leftovers in a one-line copy: cut before them, then the piece is debris.
@@ -214,6 +215,8 @@ def cut_line(raw: str) -> list[str]:
     start = 0
     head = True
     for a, b in _cuts(raw):
+        if len(out) > MAX_PIECES:
+            break  # the caller refuses the file; no need to cut the rest
         if a == 0 or b == len(raw) or a < start:
             continue
         if a == b or _cut_here(raw, a, b, head and a - start <= 80 and a < 2000):
