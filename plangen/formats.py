@@ -60,12 +60,13 @@ FORMATS: tuple[Format, ...] = (
     # Opt-in: read back from the PDF of the same render (plangen.render.pdf keeps the last one).
     Format("ofd", "document", "ofd", "plangen.ofd:render_ofd", needs_font_files=True,
            default=False, cost_fixed=0.3, cost_per_unit=0.003),
+    # Sheet shares measured by benchmarks/bench_sheets.py (CPU per row ≈ 1 : 1.2 : 16).
     Format("xlsx", "sheet", "xlsx", "plangen.sheets.xlsx:render_xlsx_batch", needs_font_files=False,
-           cost_per_unit=0.1),
+           cost_per_unit=0.055),
     Format("docx", "sheet", "docx", "plangen.sheets.docx:render_docx_batch", needs_font_files=False,
-           cost_per_unit=0.25),
+           cost_per_unit=0.066),
     Format("pdf", "sheet", "pdf", "plangen.sheets.pdf:render_sheet_pdfs", needs_font_files=True,
-           cost_per_unit=0.65),
+           cost_per_unit=0.88),
 )
 
 
