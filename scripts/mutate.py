@@ -71,10 +71,13 @@ MUTATIONS: tuple[Mutation, ...] = (
       "return _shift(due, new_year - old)", "return due", ("tests/test_guards.py",)),
     # -- dates, numbers, names ------------------------------------------------------------------
     M("公文 date with leading zeros", "plangen/text.py",
-      'return f"{d.year}年{d.month}月{d.day}日"', 'return f"{d.year}年{d.month:02d}月{d.day:02d}日"'),
+      'return f"{d.year}年{d.month}月{d.day}日"', 'return f"{d.year}年{d.month:02d}月{d.day:02d}日"',
+      ("tests/test_view.py",)),
     M("十 written 一十", "plangen/text.py",
-      'return "十" + (_DIGITS[n % 10] if n % 10 else "")', 'return "一十" + (_DIGITS[n % 10] if n % 10 else "")'),
-    M("did-you-mean never suggests", "plangen/names.py", "cutoff=0.5", "cutoff=1.0"),
+      'return "十" + (_DIGITS[n % 10] if n % 10 else "")', 'return "一十" + (_DIGITS[n % 10] if n % 10 else "")',
+      ("tests/test_view.py",)),
+    M("did-you-mean never suggests", "plangen/names.py", "cutoff=0.5", "cutoff=1.0",
+      ("tests/test_check.py", "tests/test_sheets.py")),
     M("document number accepts leading zeros", "plangen/check/notice.py",
       r"(?P<seq>[1-9]\d*)号", r"(?P<seq>\d+)号", ("tests/test_check.py",)),
     # -- writing --------------------------------------------------------------------------------
