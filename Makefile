@@ -26,6 +26,7 @@ build: setup-build
 
 # pytest exits 5 when no tests were collected: that fails `make test`, on purpose.
 test: setup-test
+	$(VENV)/bin/ruff check plangen tests scripts benchmarks
 	$(PY) -m pytest -q
 
 bench: setup-build

@@ -133,11 +133,11 @@ def main() -> None:
     for plan in sorted(p for p in PLANS.glob("*.yaml") if not p.name.endswith(".roster.yaml")):
         view = load_view(plan)
         name = plan.stem
-        record(f"{name}.docx_s", f"{name}: DOCX in-process (s)", median(lambda: render_docx(view, profile=profile)))
-        record(f"{name}.pdf_s", f"{name}: PDF in-process (s)", median(lambda: render_pdf(view, profile=profile)),
+        record(f"{name}.docx_s", f"{name}: DOCX in-process (s)", median(lambda view=view: render_docx(view, profile=profile)))
+        record(f"{name}.pdf_s", f"{name}: PDF in-process (s)", median(lambda view=view: render_pdf(view, profile=profile)),
                "≤ 0.6 for yunxi-2024")
         specs = list_sheets(view)
-        t = median(lambda: render_sheets(view, specs, ("xlsx", "docx", "pdf"), profile), 1)
+        t = median(lambda view=view, specs=specs: render_sheets(view, specs, ("xlsx", "docx", "pdf"), profile), 1)
         record(f"{name}.sheets_s", f"{name}: {len(specs)} sheets × 3 formats (s)", t)
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
@@ -173,7 +173,7 @@ def main() -> None:
             shutil.copy(changed_plan, alone_dir)
             if plan_name.startswith("yunxi"):
                 shutil.copy(plans / "yunxi.roster.yaml", alone_dir)
-            alone = median(lambda: (shutil.rmtree(d / "oa", ignore_errors=True),
+            alone = median(lambda alone_dir=alone_dir: (shutil.rmtree(d / "oa", ignore_errors=True),
                                     cmd("build", str(alone_dir), "-o", str(d / "oa"), "-j", "2")), 3)
             original = changed_plan.read_text(encoding="utf-8")
             assert edit in original, (plan_name, edit)
@@ -201,9 +201,9 @@ def main() -> None:
         for n in (25, 100, 400):
             p = synthetic(n, d)
             v = load_view(p)
-            t = median(lambda: (render_pdf(v, profile=profile), render_docx(v, profile=profile)), 1)
+            t = median(lambda v=v: (render_pdf(v, profile=profile), render_docx(v, profile=profile)), 1)
             specs = list_sheets(v)
-            ts = median(lambda: render_sheets(v, specs, ("xlsx", "docx", "pdf"), profile), 1)
+            ts = median(lambda v=v, specs=specs: render_sheets(v, specs, ("xlsx", "docx", "pdf"), profile), 1)
             per_item[n] = t / n
             sheets_per_item[n] = ts / n
             record(f"synthetic{n}_per_item_ms", f"synthetic {n} items: DOCX+PDF per item (ms)", t / n * 1000)

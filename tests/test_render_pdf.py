@@ -67,9 +67,9 @@ def test_grid_22_lines_28_chars(yunxi) -> None:  # type: ignore[no-untyped-def]
         lines = body_lines(yunxi.pages[pno])
         assert len(lines) == 22
         tops = [line[0]["top"] for line in lines]
-        pitches = {round(b - a, 1) for a, b in zip(tops, tops[1:])}
+        pitches = {round(b - a, 1) for a, b in zip(tops, tops[1:], strict=False)}
         assert pitches == {28.9} or pitches == {29.0} or pitches <= {28.9, 29.0}
-    pairs = [(a, b) for p in yunxi.pages[2:6] for a, b in zip(body_lines(p), body_lines(p)[1:])]
+    pairs = [(a, b) for p in yunxi.pages[2:6] for a, b in zip(body_lines(p), body_lines(p)[1:], strict=False)]
     full = [(a, b) for a, b in pairs if all(ord(c["text"]) > 0x2E80 for c in a) and len(a) >= 27]
     assert len(full) > 20, "no full pure-CJK lines found"
     for a, b in full:

@@ -143,7 +143,7 @@ def test_balanced_title_lines(title: str) -> None:
     assert all(text_width(line) <= 20 for line in lines)
     widths = [text_width(line) for line in lines]
     assert max(widths) - min(widths) <= 6
-    for a, b in zip(lines, lines[1:]):
+    for a, b in zip(lines, lines[1:], strict=False):
         assert b[0] not in "，。、》）"
         assert not (a[-1].isdigit() and b[0].isdigit())
         assert not (a[-1].isdigit() and b[0] in "年月日号")
