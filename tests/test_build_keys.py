@@ -28,7 +28,7 @@ plan:
 """
 NOTICE = """\
 notice:
-  template: ../tpl/custom
+  template: bureau/custom
   issuers: [云溪区教育局]
   title: 关于印发《云溪区2025年盖章工作要点》的通知
   to: 各学校
@@ -61,8 +61,8 @@ def plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "plans"
     d.mkdir()
     shutil.copy(REPO / "plans" / "yunxi.roster.yaml", d)
-    (tmp_path / "tpl").mkdir()
-    shutil.copy(REPO / "templates" / "red-header.docx", tmp_path / "tpl" / "custom.docx")
+    (d / "bureau").mkdir()  # a template given by path, outside the template search folders
+    shutil.copy(REPO / "templates" / "red-header.docx", d / "bureau" / "custom.docx")
     seal(d / "seal.png", (200, 0, 0))
     (d / "sealed-2025.yaml").write_text("roster: yunxi.roster.yaml\n" + NOTICE + ITEMS.format(what="盖章"),
                                         encoding="utf-8")
@@ -78,12 +78,12 @@ def test_seal_and_template_by_path_rebuild_their_plans_only(plans: Path, tmp_pat
     assert plans_of(build(plans, out, *DOCX)) == {"plain-2025": "built", "sealed-2025": "built"}
     assert plans_of(build(plans, out, *DOCX)) == {"plain-2025": "unchanged", "sealed-2025": "unchanged"}
     reads = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["plans"]["sealed-2025"]["inputs"]["reads"]
-    assert {"seal.png", "../tpl/custom.docx"} <= set(reads)
+    assert {"seal.png", "bureau/custom.docx"} <= set(reads)
     before = (out / "sealed-2025" / "sealed-2025.docx").read_bytes()
     seal(plans / "seal.png", (0, 0, 200))  # a replaced seal image
     assert plans_of(build(plans, out, *DOCX)) == {"plain-2025": "unchanged", "sealed-2025": "built"}
     assert (out / "sealed-2025" / "sealed-2025.docx").read_bytes() != before  # the new seal is in it
-    with zipfile.ZipFile(tmp_path / "tpl" / "custom.docx", "a") as z:  # an edited template given by path
+    with zipfile.ZipFile(plans / "bureau" / "custom.docx", "a") as z:  # an edited template given by path
         z.writestr("customXml/plangen-test.xml", "<x/>")
     assert plans_of(build(plans, out, *DOCX)) == {"plain-2025": "unchanged", "sealed-2025": "built"}
     assert plans_of(build(plans, out, *DOCX)) == {"plain-2025": "unchanged", "sealed-2025": "unchanged"}

@@ -4,10 +4,10 @@
   its renders reported reading (plangen.reads: seal, templates, font profile and font files),
   the template folders, the font profile's resolution, plangen's source and version, the
   formats and SOURCE_DATE_EPOCH. Same key and every listed file intact → nothing to do.
-- The package, one job per module: `cache` (content hashes with a stat memo), `jobs` (job
-  model, batching, serial and parallel runners behind one interface), `write` (files on disk,
-  failures per file), `index` (index.html from a Jinja template), `report` (progress, summary)
-  and `run` (the orchestration).
+- The package, one job per module: `inputs` (which files are plans, the old manifest),
+  `cache` (content hashes with a stat memo), `jobs` (job model, batching, serial and parallel
+  runners behind one interface), `write` (files on disk, failures per file), `index`
+  (index.html from a Jinja template), `report` (progress, summary) and `run` (orchestration).
 - A warm no-op build imports neither pydantic nor any renderer nor Jinja (see docs/build.md).
 - Only the main process writes (plangen.outio.atomic_write): files, index.html, manifest.json
   (last), the cache. A plan that fails keeps its previous outputs and is reported; the others
