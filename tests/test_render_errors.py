@@ -39,29 +39,47 @@ def assert_user_error(r: subprocess.CompletedProcess[str], *needles: str) -> Non
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_seal_that_is_not_an_image(tmp_path: Path, fmt: str) -> None:
+    """`plangen check` refuses it first (E213); either way: the file named, exit 1."""
     plan = plan_dir(tmp_path, seal="seal.png")
     (tmp_path / "seal.png").write_text("这不是图片", encoding="utf-8")
-    assert_user_error(render(plan, "--formats", fmt), "seal.png", "印章不是可用的图片文件")
+    assert_user_error(render(plan, "--formats", fmt), "seal.png")
     assert not (tmp_path / "out" / "yunxi-2024" / f"yunxi-2024.{fmt}").exists()
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("content", [b"not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 20], ids=["text", "truncated-png"])
+def test_renderers_refuse_a_seal_replaced_after_the_check(tmp_path: Path, fmt: str, content: bytes) -> None:
+    """The renderers' own guard (plangen.render.seal): the seal replaced between check and render."""
+    from PIL import Image
+
+    from plangen.errors import PlangenError
+    from plangen.fonts import load_profile
+    from plangen.render.docx import render_docx
+    from plangen.render.pdf import render_pdf
+    from plangen.view import load_view
+
+    plan = plan_dir(tmp_path, seal="seal.png")
+    Image.new("RGBA", (20, 20), (230, 0, 18, 255)).save(tmp_path / "seal.png")
+    view = load_view(plan)
+    (tmp_path / "seal.png").write_bytes(content)
+    render_fn = render_docx if fmt == "docx" else render_pdf
+    with pytest.raises(PlangenError) as e:
+        render_fn(view, profile=load_profile())
+    assert "seal.png" in str(e.value) and "印章不是可用的图片文件" in str(e.value)
 
 
 def test_seal_that_is_missing(tmp_path: Path) -> None:
     plan = plan_dir(tmp_path, seal="no-such-seal.png")
-    r = render(plan, "--formats", "docx")
-    assert r.returncode == 1 and "内部错误" not in r.stderr and "no-such-seal.png" in r.stderr
-
-
-def test_truncated_png_seal(tmp_path: Path) -> None:
-    plan = plan_dir(tmp_path, seal="seal.png")
-    (tmp_path / "seal.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
-    assert_user_error(render(plan, "--formats", "pdf"), "seal.png", "印章不是可用的图片文件")
+    assert_user_error(render(plan, "--formats", "docx"), "no-such-seal.png")
 
 
 def test_bureau_docx_that_is_not_a_zip(tmp_path: Path) -> None:
+    """A template given by path (check does not see it): the renderer names it."""
     plan = plan_dir(tmp_path)
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "red-header.docx").write_bytes(b"just some text, not a zip")
-    assert_user_error(render(plan, "--formats", "docx"), "red-header.docx", "不是有效的 Word 模板")
+    (tmp_path / "elsewhere").mkdir()
+    broken = tmp_path / "elsewhere" / "bureau.docx"
+    broken.write_bytes(b"just some text, not a zip")
+    assert_user_error(render(plan, "--formats", "docx", "--template", str(broken)), "bureau.docx", "不是有效的 Word 模板")
 
 
 def test_bureau_docx_with_a_broken_tag(tmp_path: Path) -> None:
