@@ -427,3 +427,29 @@ def test_character_diff_long_paragraph_and_fold() -> None:
     # a one-character coincidence inside a rewritten phrase is folded into the change
     assert opcodes("甲乙丙的丁戊己", "甲乙子的丑寅己") == [("equal", 0, 2, 0, 2), ("replace", 2, 6, 2, 6),
                                                     ("equal", 6, 7, 6, 7)]
+
+
+def test_seal_removed_leaves_no_dangling_picture(tmp_path: Path) -> None:
+    """The old plan is sealed, the new one is not (and its date moved): the deleted date keeps
+    no picture pointing into the old document's relationships."""
+    import shutil
+
+    data = Path(__file__).parent / "data" / "diff"
+    shutil.copy(data / "seal.png", tmp_path / "seal.png")
+    text = (data / "joint-2024.yaml").read_text(encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(text, encoding="utf-8")
+    edited = text.replace("  seal: seal.png\n", "").replace("date: 2024-03-01", "date: 2024-03-05")
+    assert "seal:" not in edited
+    (tmp_path / "new.yaml").write_text(edited, encoding="utf-8")
+    r = cli("diff", "old.yaml", "new.yaml", "--formats", "docx", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    path = tmp_path / "output/diff/old--new/redline.docx"
+    z = zipfile.ZipFile(path)
+    xml = z.read("word/document.xml").decode("utf-8")
+    rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
+    for rid in re.findall(r'r:(?:embed|id)="(rId\d+)"', xml):
+        assert f'Id="{rid}"' in rels, rid
+    assert "<wp:anchor" not in xml
+    red = body(path)
+    assert para_texts(resolve(red, True)) == para_texts(rendered(tmp_path / "new.yaml"))
+    assert para_texts(resolve(red, False)) == para_texts(rendered(tmp_path / "old.yaml"))

@@ -129,7 +129,10 @@ def build_paragraph(rp: RPara, rev: Revisions, *, first: bool, last: bool,
         wrap = WRAP[(rp.mode, span.op)]
         if wrap == "skip":
             continue
-        runs = _runs(span.tokens, wrap in DELETED, from_old or (rp.mode == "move_from"))
+        # deleted text and a move source come from the old rendering: no pictures (their
+        # relationship ids belong to the old document)
+        old_side = from_old or rp.mode == "move_from" or span.op == "del"
+        runs = _runs(span.tokens, wrap in DELETED, old_side)
         if wrap is None:
             p.extend(runs)
         elif runs:
