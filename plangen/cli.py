@@ -240,11 +240,18 @@ def progress() -> None:
     """督查督办：推进情况表（发出、收回）、台账、序时进度亮灯、督查通报。"""
 
 
+def _plan_and_period(default_out: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """PLAN, --period and -o of the progress commands."""
+    def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
+                         help=f"输出目录（默认 {default_out}）")(f)
+        f = click.option("--period", required=True, help="期次：按月 2024-06，按季 2024-Q2")(f)
+        return click.argument("plan", type=click.Path(path_type=Path))(f)
+    return wrap
+
+
 @progress.command("forms")
-@click.argument("plan", type=click.Path(path_type=Path))
-@click.option("--period", required=True, help="期次：按月 2024-06，按季 2024-Q2")
-@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
-              help="输出目录（默认 output/<计划>/progress/<期次>/forms/）")
+@_plan_and_period("output/<计划>/progress/<期次>/forms/")
 @click.option("--fonts", default=None, help="字体方案名或文件路径")
 def progress_forms(plan: Path, period: str, outdir: Path | None, fonts: str | None) -> None:
     """为每个股室生成本期推进情况表（XLSX，只能填写进展栏）。"""
@@ -265,10 +272,7 @@ def progress_collect(plan: Path, files: tuple[Path, ...], period: str | None) ->
 
 
 @progress.command("report")
-@click.argument("plan", type=click.Path(path_type=Path))
-@click.option("--period", required=True, help="期次：按月 2024-06，按季 2024-Q2")
-@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path), default=None,
-              help="输出目录（默认 output/<计划>/progress/<期次>/）")
+@_plan_and_period("output/<计划>/progress/<期次>/")
 @click.option("--formats", default=None, help="docx,pdf,xlsx（默认全部；xlsx 为台账）")
 @click.option("--number", default=None, help="发文字号（期号），优先于台账中的 report.number")
 @click.option("--title", default=None, help="通报标题，优先于台账中的 report.title")

@@ -141,6 +141,34 @@ def _fix_core(xml: bytes, title: str | None) -> bytes:
     return text.encode("utf-8")
 
 
+FIXED_WORKBOOK_TIME = (2000, 1, 1)
+
+
+def workbook_bytes(wb, title: str, when=None) -> bytes:  # type: ignore[no-untyped-def]
+    """An openpyxl workbook → reproducible XLSX bytes: creator plangen, `title`, fixed (or the
+    given) creation time, fixed zip entries. openpyxl stamps `now` otherwise."""
+    import datetime as dt
+
+    wb.properties.creator = "plangen"
+    wb.properties.title = title
+    wb.properties.created = wb.properties.modified = when or dt.datetime(*FIXED_WORKBOOK_TIME)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalize_zip(buf.getvalue())
+
+
+def document_bytes(doc, **properties) -> bytes:  # type: ignore[no-untyped-def]
+    """A python-docx document → reproducible DOCX bytes, with these core properties set (plus
+    language zh-CN, revision 1, last modified by plangen, no comments)."""
+    props = doc.core_properties
+    values = {"language": "zh-CN", "last_modified_by": "plangen", "comments": "", "revision": 1, **properties}
+    for key, value in values.items():
+        setattr(props, key, value)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalize_zip(buf.getvalue())
+
+
 def normalize_zip(data: bytes, title: str | None = None) -> bytes:
     """Deterministic DOCX/XLSX bytes: fixed entry times and order, fixed core-property dates."""
     src = zipfile.ZipFile(io.BytesIO(data))

@@ -5,14 +5,13 @@ sheet lists what each office gains and loses."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from plangen.diff.match import ItemPair, Matching
 from plangen.diff.summary import KIND_WORDS, Summary, kinds
-from plangen.outio import normalize_zip
+from plangen.outio import workbook_bytes
 
 COLUMNS = (("序号", 6), ("变化", 16), ("原编号", 8), ("新编号", 8), ("原所在部分", 24),
            ("新所在部分", 24), ("工作任务", 30), ("原责任领导", 14), ("新责任领导", 14),
@@ -62,10 +61,4 @@ def changes_xlsx(m: Matching, summary: Summary, *, date: str) -> bytes:
                    "\n".join(f"{(p.new or p.old).label}{(p.new or p.old).title}（{a}→{b}）"  # type: ignore[union-attr]
                              for p, a, b in oc.role_changes)])
     fixed = dt.datetime.fromisoformat(date.replace("Z", "+00:00")).replace(tzinfo=None)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    wb.properties.creator = "plangen"
-    wb.properties.title = f"变化清单：{m.old.name} → {m.new.name}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return normalize_zip(buf.getvalue())
+    return workbook_bytes(wb, f"变化清单：{m.old.name} → {m.new.name}", fixed)

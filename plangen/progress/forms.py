@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from plangen.errors import PlangenError
-from plangen.outio import normalize_zip, safe_filename
+from plangen.outio import safe_filename, workbook_bytes
 from plangen.progress import cells
 from plangen.progress.schedule import STATUSES, Period, period_target
 from plangen.view import DocumentView, ItemView, gongwen_date
@@ -36,7 +35,6 @@ FILLED = COLUMNS[5:10]
 WIDTHS = (6, 28, 12, 18, 8, 40, 10, 9, 24, 24, 12)
 COL = {name: i + 1 for i, name in enumerate(COLUMNS)}
 PROTECT_PASSWORD = "plangen"  # documented in docs/progress.md: protection guards against slips, not people
-FIXED = dt.datetime(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -134,12 +132,7 @@ def render_form(view: DocumentView, office: str, period: Period, profile: Any = 
     _identity(wb, view, office, period, rows)
     wb.security.lockStructure = True
     wb.security.workbookPassword = PROTECT_PASSWORD
-    wb.properties.creator = "plangen"
-    wb.properties.title = f"{office}{period.label}工作推进情况表"
-    wb.properties.created = wb.properties.modified = FIXED
-    buf = io.BytesIO()
-    wb.save(buf)
-    return normalize_zip(buf.getvalue())
+    return workbook_bytes(wb, f"{office}{period.label}工作推进情况表")
 
 
 def _data_rows(ws: Any, rows: tuple[FormRow, ...], font: str, border: Any) -> None:

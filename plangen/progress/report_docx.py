@@ -5,7 +5,6 @@ attachments (按序时推进, 滞后) on pages of their own."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from plangen.fonts import FontProfile
-from plangen.outio import normalize_zip
+from plangen.outio import document_bytes
 from plangen.progress.report import ItemStanding, Report, lag_text
 from plangen.progress.schedule import LIGHT_COLOURS
 from plangen.render import oxml
@@ -193,16 +192,6 @@ def render_report_docx(report: Report, profile: FontProfile) -> bytes:
                "plan": "", "view": report.view}
     tpl.render(context, autoescape=True)
     doc = tpl.docx
-    props = doc.core_properties
-    props.title = report.notice.title
-    props.author = report.notice.signature
-    props.subject = report.view.plan.title
-    props.language = "zh-CN"
-    props.last_modified_by = "plangen"
-    props.comments = ""
-    props.keywords = "督查通报"
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return normalize_zip(buf.getvalue())
+    return document_bytes(doc, title=report.notice.title, author=report.notice.signature,
+                          subject=report.view.plan.title, keywords="督查通报")
 

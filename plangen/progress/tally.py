@@ -4,11 +4,9 @@ native bar chart. Written with openpyxl; every text cell is a string cell (never
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from typing import Any
 
-from plangen.outio import normalize_zip
+from plangen.outio import workbook_bytes
 from plangen.progress import cells
 from plangen.progress.forms import number
 from plangen.progress.ledger import Ledger
@@ -16,7 +14,6 @@ from plangen.progress.report import Report, build_report
 from plangen.progress.schedule import LIGHT_COLOURS, LIGHT_WORDS, Period, parse_period
 from plangen.view import DocumentView
 
-FIXED = dt.datetime(2000, 1, 1)
 ITEM_COLS = ("序号", "工作任务", "牵头股室", "配合股室", "责任领导", "完成时限")
 ITEM_WIDTHS = (6, 30, 12, 14, 12, 11)
 PERIOD_COLS = ("序时进度", "完成进度", "状态", "配合股室报送")
@@ -175,9 +172,4 @@ def render_tally(view: DocumentView, ledger: Ledger, period: Period, profile: An
               for t in offices], fonts)
     if offices:
         _office_chart(ws, len(offices))
-    wb.properties.creator = "plangen"
-    wb.properties.title = f"{view.plan.title}督查台账"
-    wb.properties.created = wb.properties.modified = FIXED
-    buf = io.BytesIO()
-    wb.save(buf)
-    return normalize_zip(buf.getvalue())
+    return workbook_bytes(wb, f"{view.plan.title}督查台账")

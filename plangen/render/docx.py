@@ -32,7 +32,7 @@ from plangen import reads
 from plangen.errors import PlangenError, display_path
 from plangen.fonts import FontProfile
 from plangen.layout import NoticeLayout
-from plangen.outio import normalize_zip
+from plangen.outio import document_bytes
 from plangen.render import oxml
 from plangen.render.seal import load_seal
 from plangen.templates import resolve_template
@@ -303,15 +303,5 @@ def render_docx(view: DocumentView, *, template: str | None = None, profile: Fon
     doc = tpl.docx
     if n is not None and layout.imprint == "last-even-page":
         _imprint(doc, n)
-    props = doc.core_properties
-    props.title = view.doc_title
-    props.author = view.author
-    props.subject = view.plan.title
-    props.language = "zh-CN"
-    props.last_modified_by = "plangen"
-    props.comments = ""
-    props.keywords = "工作要点"
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return normalize_zip(buf.getvalue())
+    return document_bytes(doc, title=view.doc_title, author=view.author, subject=view.plan.title,
+                          keywords="工作要点")

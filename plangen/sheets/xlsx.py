@@ -10,8 +10,6 @@ a per-section 序号 (三、1) is text, as printed."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -19,12 +17,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plangen.outio import normalize_zip
+from plangen.outio import workbook_bytes
 from plangen.sheets import PROGRESS, Sheet
 
 WIDTHS = {"num": 6, "title": 22, "content": 60, "leaders": 12, "lead": 12, "assist": 16, "kind": 8,
           "due": 12, "progress": 10, "remark": 12}
-FIXED = dt.datetime(2000, 1, 1)
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FILLS = {"牵头": PatternFill("solid", fgColor="F4B183"), "责任": PatternFill("solid", fgColor="F8CBAD"),
@@ -124,13 +121,7 @@ def render_xlsx(sheet: Sheet, profile) -> bytes:  # type: ignore[no-untyped-def]
     if sheet.matrix is not None:
         _matrix(wb, sheet, fonts)
         _workload(wb, sheet, fonts)
-    wb.properties.creator = "plangen"
-    wb.properties.title = sheet.title
-    wb.properties.created = FIXED
-    wb.properties.modified = FIXED
-    buf = io.BytesIO()
-    wb.save(buf)
-    return normalize_zip(buf.getvalue())
+    return workbook_bytes(wb, sheet.title)
 
 
 def _matrix(wb, sheet: Sheet, fonts: dict[str, Font]) -> None:  # type: ignore[no-untyped-def]
