@@ -87,7 +87,7 @@ def outline(browser) -> str:  # type: ignore[no-untyped-def]
 
 
 def page_versions(browser) -> set[str]:  # type: ignore[no-untyped-def]
-    srcs = [i.get_attribute("src") for i in browser.find_elements(By.CSS_SELECTOR, "#pages img")]
+    srcs = browser.execute_script("return [...document.querySelectorAll('#pages img')].map(i => i.src)")
     return {re.search(r"/v/(\d+)/page/", s).group(1) for s in srcs if s}  # type: ignore[union-attr]
 
 
@@ -144,11 +144,17 @@ def test_live_preview_edit_break_fix(served, browser) -> None:  # type: ignore[n
 def test_sheet_tab_renders_when_opened(served, browser) -> None:  # type: ignore[no-untyped-def]
     port = served["port"]
     browser.get(f"http://127.0.0.1:{port}/plan/yunxi-2024")
-    tab = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='1']"), "the sheet tabs")
+    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='1']"), "the sheet tabs")
     wait_for(lambda: not status(port)["rendering"] and not status(port)["queued"], "idle")
     before = status(port)["renders_done"]
-    name = tab.text
-    tab.click()
+
+    def click_tab() -> str:  # the page redraws its tabs on every update: find the button afresh
+        tab = browser.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='1']")
+        name = tab.text
+        tab.click()
+        return name
+
+    name = wait_for(click_tab, "a click on the first sheet tab")
     img = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "#sheet img"), "the sheet page")
     assert name in img.get_attribute("alt")
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#sheet a")]
