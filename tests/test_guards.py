@@ -212,3 +212,20 @@ def test_new_from_moves_item_dates_by_the_years(tmp_path: Path) -> None:
     rolled = yaml.safe_load(new.read_text(encoding="utf-8"))
     assert str(rolled["plan"]["sections"][0]["items"][0]["due"]) == "2026-06-30"
     assert rolled["plan"]["year"] == 2026
+
+
+# --------------------------------------------------------------------------- atomic writes
+
+
+def test_atomic_write_replaces_the_file_never_rewrites_it(tmp_path: Path) -> None:
+    """A reader that has the old file open keeps reading the old bytes: the new file is a new
+    inode renamed over the old one, never the old one truncated and rewritten in place."""
+    from plangen.outio import atomic_write
+
+    target = tmp_path / "out" / "x.pdf"
+    atomic_write(target, b"old " * 1000, tmp_path / "out")
+    with target.open("rb") as reader:
+        atomic_write(target, b"new " * 1000, tmp_path / "out")
+        assert reader.read() == b"old " * 1000
+    assert target.read_bytes() == b"new " * 1000
+    assert [p.name for p in target.parent.iterdir()] == ["x.pdf"]
