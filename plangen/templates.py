@@ -32,6 +32,9 @@ def resolve_template(name_or_path: str | None, ext: str, *, plan_dir: Path | Non
     name = name_or_path or default
     if not _NAME_RE.match(name):
         p = Path(name).expanduser()
+        if not p.name or p.is_dir():  # ".", "..", "/", a folder
+            raise PlangenError(f"模板“{name}”是一个文件夹，不是模板文件。请写模板名（red-header、upward、plain）"
+                               f"或模板文件的路径（如 templates/本局{ext}）")
         if p.suffix == "" or not str(p).endswith(ext):
             p = p.with_name(p.name + ext) if not p.name.endswith(ext) else p
         if plan_dir is not None and not p.is_absolute() and not p.exists():

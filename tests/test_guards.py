@@ -229,3 +229,12 @@ def test_atomic_write_replaces_the_file_never_rewrites_it(tmp_path: Path) -> Non
         assert reader.read() == b"old " * 1000
     assert target.read_bytes() == b"new " * 1000
     assert [p.name for p in target.parent.iterdir()] == ["x.pdf"]
+
+
+@pytest.mark.parametrize("template", [".", "..", "/", "plans/"])
+def test_render_refuses_a_folder_as_template(tmp_path: Path, template: str) -> None:
+    r = plangen("render", str(PLANS / "luan-2024.yaml"), "--template", template, "-o", str(tmp_path / "out"),
+                cwd=REPO)
+    assert r.returncode == 1
+    assert "是一个文件夹，不是模板文件" in r.stderr and "内部错误" not in r.stderr
+    assert not (tmp_path / "out" / "luan-2024").exists() or not any((tmp_path / "out" / "luan-2024").iterdir())
