@@ -40,9 +40,10 @@ def add_ids(text: str) -> tuple[str, list[tuple[str, str]]]:
     """`plangen ids`: the plan's YAML text with a stable id on every item that lacks one (first
     key of the item), comments and order kept (ruamel.yaml round trip); and the (id, title)
     pairs added. Text with nothing to add is returned unchanged."""
-    from plangen.rollover import _items, _yaml
+    from plangen.loading import round_trip_yaml
+    from plangen.rollover import _items
 
-    y = _yaml()
+    y = round_trip_yaml(preserve_quotes=True)
     data = y.load(text)
     plan = data.get("plan") if isinstance(data, dict) else None
     items = _items(plan) if isinstance(plan, dict) else []

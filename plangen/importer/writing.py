@@ -12,13 +12,9 @@ ROSTER_HEAD = ("# yaml-language-server: $schema=../plangen/data/schema/roster.sc
 
 
 def _yaml() -> Any:
-    from ruamel.yaml import YAML
+    from plangen.loading import round_trip_yaml
 
-    y = YAML()
-    y.width = 1_000_000  # never fold long lines: a folded line break becomes a space in Chinese text
-    y.allow_unicode = True
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
+    return round_trip_yaml()
 
 
 def _quoted(node: Any) -> Any:

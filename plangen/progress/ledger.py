@@ -133,13 +133,9 @@ def load_ledger(path: Path, plan_name: str) -> Ledger:
 
 
 def _yaml() -> Any:
-    from ruamel.yaml import YAML
+    from plangen.loading import round_trip_yaml
 
-    y = YAML()
-    y.width = 1_000_000
-    y.allow_unicode = True
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
+    return round_trip_yaml()
 
 
 def _plain(entry: BaseModel) -> dict[str, Any]:
