@@ -36,24 +36,15 @@ MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def decode(raw: bytes, source: str = "") -> str:
-    where = f"{source}：" if source else ""
+    """Text of an imported file: UTF-8, UTF-16 with BOM or GBK/GB18030 (plangen.loading's one
+    decoder); anything else is a Chinese message naming the file, line and column."""
+    from plangen.loading import DecodeError, decode_text
+
     try:
-        if raw.startswith(codecs.BOM_UTF8):
-            return raw[3:].decode("utf-8")
-        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return raw.decode("utf-16")
-    except UnicodeDecodeError as e:
-        raise PlangenError(f"{where}文件开头标明了编码（BOM），但第 {e.start + 1} 个字节起不是这种编码。"
-                           "请在记事本或 WPS 中另存为 UTF-8 文本后再导入。") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise PlangenError(f"{where}无法识别文件编码（不是 UTF-8、UTF-16 或 GBK/GB18030）。"
-                           "请另存为 UTF-8 文本后再导入。") from None
+        return decode_text(raw, gb18030=True)
+    except DecodeError as e:
+        where = f"{source}:{e.line}:{e.col}：" if source and e.line else (f"{source}：" if source else "")
+        raise PlangenError(f"{where}{e.message}。{e.hint}后再导入。") from None
 
 
 def read_lines(path: Path, source: str) -> list[Line]:
