@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -238,3 +239,22 @@ def test_render_refuses_a_folder_as_template(tmp_path: Path, template: str) -> N
     assert r.returncode == 1
     assert "是一个文件夹，不是模板文件" in r.stderr and "内部错误" not in r.stderr
     assert not (tmp_path / "out" / "luan-2024").exists() or not any((tmp_path / "out" / "luan-2024").iterdir())
+
+
+def test_a_build_publishes_nothing_of_a_file_named_as_roster(tmp_path: Path) -> None:
+    """Issue 19.1, as the issue measures it: after building a plan whose roster is /etc/passwd
+    (or the process environment), nothing under output/ quotes either."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    base = (PLANS / "luan-2024.yaml").read_text(encoding="utf-8")
+    for name, target in (("a-2024", "/etc/passwd"), ("b-2024", "/proc/self/environ")):
+        (plans / f"{name}.yaml").write_text(f"roster: {target}\n" + base, encoding="utf-8")
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "plangen", "build", str(plans), "-o", str(out), "--formats", "docx"],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "SECRET_TOKEN": "SECRET-42"})
+    assert r.returncode == 1 and "E214" in r.stdout + r.stderr
+    for f in out.rglob("*"):
+        if f.is_file():
+            data = f.read_bytes()
+            assert b"root:x" not in data and b"SECRET" not in data, f
+    assert "root:x" not in r.stdout + r.stderr and "SECRET" not in r.stdout + r.stderr
