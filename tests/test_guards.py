@@ -258,3 +258,23 @@ def test_a_build_publishes_nothing_of_a_file_named_as_roster(tmp_path: Path) -> 
             data = f.read_bytes()
             assert b"root:x" not in data and b"SECRET" not in data, f
     assert "root:x" not in r.stdout + r.stderr and "SECRET" not in r.stdout + r.stderr
+
+
+def test_pdf_never_ends_a_page_with_a_heading(tmp_path: Path) -> None:
+    """A 一、 heading stays with what follows. 30 sections of heading + a two-line item put a
+    heading on every line position of a page, the last included, unless it is kept with next."""
+    from plangen.render.pdf import render_pdf
+
+    sections = "".join(
+        f"    - title: 第{i + 1}部分的标题文字\n      items:\n        - title: 工作任务{i + 1}\n"
+        f"          text: {'落实各项工作要求并按期完成' * 3}。\n" for i in range(30))
+    p = tmp_path / "k-2024.yaml"
+    p.write_text("plan:\n  title: 测试计划\n  year: 2024\n  sections:\n" + sections, encoding="utf-8")
+    pdf = render_pdf(load_view(p), profile=load_profile())
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert len(doc.pages) >= 4
+        for n, page in enumerate(doc.pages, 1):
+            body = [c for c in page.chars if c["top"] < page.height - 100]  # not the page number
+            bottom = max(c["top"] for c in body)
+            last = squash("".join(c["text"] for c in sorted(body, key=lambda c: c["x0"]) if abs(c["top"] - bottom) < 2))
+            assert not re.match(r"^[一二三四五六七八九十]+、", last), (n, last)
