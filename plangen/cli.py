@@ -201,7 +201,7 @@ def archive(args: tuple[Path, ...], outdir: Path, retention: str, fonts: str | N
         return
     from plangen.archive import run_archive
 
-    _run(lambda: run_archive(args, outdir=outdir, fonts=fonts, retention=retention))
+    _run(lambda: run_archive(args, outdir=outdir, fonts=fonts, retention=retention), outdir)
 
 
 @main.command()
@@ -221,7 +221,8 @@ def diff(old: Path, new: Path, outdir: Path | None, formats: str | None, author:
         fmts = parse_formats(formats)
     except ValueError as e:
         raise click.BadParameter(str(e)) from None
-    _run(lambda: run_diff(old, new, outdir=outdir, formats=fmts, author=author, fonts=fonts))
+    _run(lambda: run_diff(old, new, outdir=outdir, formats=fmts, author=author, fonts=fonts),
+         outdir or Path("output"))
 
 
 @main.command()
@@ -257,7 +258,7 @@ def progress_forms(plan: Path, period: str, outdir: Path | None, fonts: str | No
     """为每个股室生成本期推进情况表（XLSX，只能填写进展栏）。"""
     from plangen.progress import run_forms
 
-    _run(lambda: run_forms(plan, period=period, outdir=outdir, fonts=fonts))
+    _run(lambda: run_forms(plan, period=period, outdir=outdir, fonts=fonts), outdir or Path("output"))
 
 
 @progress.command("collect")
@@ -288,7 +289,8 @@ def progress_report(plan: Path, period: str, outdir: Path | None, formats: str |
     except ValueError as e:
         raise click.BadParameter(str(e)) from None
     _run(lambda: run_report(plan, period=period, outdir=outdir, formats=chosen, fonts=fonts,
-                            header={"number": number, "title": title, "issuer": issuer}))
+                            header={"number": number, "title": title, "issuer": issuer}),
+         outdir or Path("output"))
 
 
 @main.command()
@@ -304,4 +306,4 @@ def serve(plans_dir: Path, host: str, port: int, outdir: Path, timeout: float) -
     """边写边看：在浏览器中实时预览计划（检查结果、提纲、页面、分解表）。"""
     from plangen.serve import run_serve
 
-    _run(lambda: run_serve(plans_dir, host=host, port=port, outdir=outdir, timeout=timeout))
+    _run(lambda: run_serve(plans_dir, host=host, port=port, outdir=outdir, timeout=timeout), outdir)

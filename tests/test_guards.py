@@ -278,3 +278,34 @@ def test_pdf_never_ends_a_page_with_a_heading(tmp_path: Path) -> None:
             bottom = max(c["top"] for c in body)
             last = squash("".join(c["text"] for c in sorted(body, key=lambda c: c["x0"]) if abs(c["top"] - bottom) < 2))
             assert not re.match(r"^[一二三四五六七八九十]+、", last), (n, last)
+
+
+# --------------------------------------------------------------------------- crash logs
+
+CRASH = """\
+import sys
+import {module} as m
+def boom(*a, **k): raise RuntimeError("测试用的内部错误")
+m.{func} = boom
+from plangen.cli import main
+sys.argv = ["plangen", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("module, func, args", [
+    ("plangen.diff", "run_diff", ["diff", "plans/luan-2024.yaml", "plans/luan-2024.yaml"]),
+    ("plangen.progress", "run_forms", ["progress", "forms", "plans/luan-2024.yaml", "--period", "2024-06"]),
+    ("plangen.archive", "run_archive", ["archive", "plans/luan-2024.yaml"]),
+])
+def test_crash_logs_of_other_commands_go_under_their_output_folder(tmp_path: Path, module: str, func: str,
+                                                                    args: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PLANGEN_CRASH_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "home-cache")  # must stay unused
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-c", CRASH.format(module=module, func=func), *args, "-o", str(out)],
+                       capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert r.returncode == 1 and "plangen 内部错误：RuntimeError: 测试用的内部错误" in r.stderr, r.stderr
+    path = Path(r.stderr.split("详细信息已保存到 ", 1)[1].split("，", 1)[0])
+    assert path.parent == out / ".plangen-cache" / "crash" and path.is_file()
+    assert not (tmp_path / "home-cache").exists()
