@@ -125,7 +125,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       '        notice["number"] = None\n', "        pass\n", ("tests/test_guards.py", "tests/test_rollover.py")),
     # -- serve ----------------------------------------------------------------------------------
     M("serve: saves pile up", "plangen/serve/state.py",
-      "        if task is None or task.done():\n", "        if True:\n", ("tests/test_serve.py",)),
+      "        if task is None or task.done():\n", "        if True:\n",
+      ("tests/test_guards.py", "tests/test_serve.py")),
     M("serve: rosters shown as plans", "plangen/serve/state.py",
       "if is_roster_path(f) or f.name.endswith(NOT_PLANS) or not f.is_file():", "if not f.is_file():",
       ("tests/test_serve.py",)),

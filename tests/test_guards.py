@@ -213,6 +213,8 @@ def test_new_from_moves_item_dates_by_the_years(tmp_path: Path) -> None:
     rolled = yaml.safe_load(new.read_text(encoding="utf-8"))
     assert str(rolled["plan"]["sections"][0]["items"][0]["due"]) == "2026-06-30"
     assert rolled["plan"]["year"] == 2026
+    assert data["notice"]["number"] and not rolled["notice"]["number"]  # last year's number is not reused
+    assert "〔2026〕" in new.read_text(encoding="utf-8")  # the comment shows the new year's form
 
 
 # --------------------------------------------------------------------------- atomic writes
@@ -309,3 +311,44 @@ def test_crash_logs_of_other_commands_go_under_their_output_folder(tmp_path: Pat
     path = Path(r.stderr.split("详细信息已保存到 ", 1)[1].split("，", 1)[0])
     assert path.parent == out / ".plangen-cache" / "crash" and path.is_file()
     assert not (tmp_path / "home-cache").exists()
+
+
+# --------------------------------------------------------------------------- serve scheduling
+
+
+def test_serve_coalesces_requests_for_one_plan(tmp_path: Path) -> None:
+    """Saves arriving while a plan renders only mark it dirty: one render now, one after, never
+    one per save, and the last render sees the last save."""
+    import asyncio
+    import threading
+    import time as _time
+
+    from plangen.serve.state import Server
+
+    (tmp_path / "p-2024.yaml").write_text("plan: {}\n", encoding="utf-8")
+    seen: list[int] = []
+    saves = [0]
+    lock = threading.Lock()
+
+    class SlowWorker:
+        restarts = 0
+
+        def call(self, job):  # type: ignore[no-untyped-def]
+            with lock:
+                seen.append(saves[0])
+            _time.sleep(0.3)
+            return {"ok": True, "pages": 1, "outline": [], "sheets": [], "problems": []}
+
+    async def scenario() -> None:
+        server = Server(tmp_path, tmp_path / "out", SlowWorker())  # type: ignore[arg-type]
+        server.refresh()
+        for k in range(1, 6):
+            saves[0] = k
+            server.request("p-2024")
+            await asyncio.sleep(0.02)
+        while server.status()["rendering"] or server.status()["queued"]:
+            await asyncio.sleep(0.05)
+
+    asyncio.run(scenario())
+    assert 1 <= len(seen) <= 2, seen
+    assert seen[-1] == 5
