@@ -194,10 +194,10 @@ def test_a_link_inside_the_folder_to_a_file_outside_is_refused(tmp_path: Path) -
 
 def test_the_allowed_dirs_setting_lets_a_shared_roster_in(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    shared = tmp_path / "shared"
+    shared = tmp_path / "bureau-rosters"  # rosters that several plan folders use
     shared.mkdir()
     (shared / "yx.roster.yaml").write_text(ROSTER, encoding="utf-8")
-    p = write(tmp_path / "plans", PLAN.replace("roster: t.roster.yaml", "roster: ../shared/yx.roster.yaml"))
+    p = write(tmp_path / "plans", PLAN.replace("roster: t.roster.yaml", "roster: ../bureau-rosters/yx.roster.yaml"))
     assert at(p, "E214") == [(1, 9)]
     monkeypatch.setenv("PLANGEN_ALLOWED_DIRS", f"/nonexistent{os.pathsep}{shared}")
     r = check_file(p)
