@@ -9,7 +9,6 @@ the whole command (a fresh process, imports included).
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,15 +29,11 @@ from plangen.view import load_view  # noqa: E402
 from test_diff_support import write_pair  # noqa: E402
 
 
+from timing import median_wall_cpu  # noqa: E402 - benchmarks/timing.py
+
+
 def median(fn, n: int = 5) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """(wall, CPU) medians: the machine is shared, so the CPU time of this process is shown too."""
-    walls, cpus = [], []
-    for _ in range(n):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - c)
-    return statistics.median(walls), statistics.median(cpus)
+    return median_wall_cpu(fn, n)
 
 
 def main() -> None:

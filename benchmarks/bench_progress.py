@@ -17,11 +17,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,16 +39,11 @@ from plangen.view import load_view
 PERIOD = "2024-06"
 
 
+from timing import median_wall_cpu  # noqa: E402 - benchmarks/timing.py
+
+
 def median(fn, n: int = 3) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Median (wall seconds, CPU seconds) of n runs. The machine is shared: CPU time is what the
-    work costs, wall time what it took under the load at the time."""
-    walls, cpus = [], []
-    for _ in range(n):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - c)
-    return statistics.median(walls), statistics.median(cpus)
+    return median_wall_cpu(fn, n)
 
 
 # A small launcher measures the command: ru_maxrss survives fork+exec, so a child of this
