@@ -41,12 +41,8 @@ def _watched(plans_dir: Path) -> list[Path]:
 async def _watch(server: Any, paths: list[Path]) -> None:
     from watchfiles import awatch
 
-    from plangen.serve.state import plan_files
-
     async for changes in awatch(*paths, debounce=300, step=30):
-        plans = plan_files(server.plans_dir)
-        by_path = {p.resolve(): name for name, p in plans.items()}
-        server.refresh()
+        by_path = {p.resolve(): name for name, p in server.refresh().items()}
         others = False
         for _change, changed in changes:
             name = by_path.get(Path(changed).resolve())

@@ -223,6 +223,12 @@ def _outline(view: Any, texts: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+# The view of each plan's last good render, with the version folder it was written to: a sheet
+# tab opened later prints that version (the pages on screen), not whatever the file holds now,
+# and is not checked a second time. Empty after a worker restart: then the file is loaded.
+_VIEWS: dict[str, tuple[str, Any]] = {}
+
+
 def _render_plan(path: Path, dest: Path, root: Path) -> dict[str, Any]:
     from plangen.errors import PlangenError
     from plangen.outio import atomic_write
@@ -242,6 +248,7 @@ def _render_plan(path: Path, dest: Path, root: Path) -> dict[str, Any]:
         return {"ok": False, "message": e.message, "problems": _problem_dicts(e.problems, path)}
     atomic_write(dest / "document.pdf", pdf, root)
     atomic_write(dest / "document.docx", docx, root)
+    _VIEWS[str(path)] = (str(dest), view)  # a good version: its sheets come from this view
     texts = page_texts(pdf)
     sheets = [{"kind": s.kind, "name": s.name, "stem": s.stem} for s in list_sheets(view)]
     return {"ok": True, "title": view.plan.title, "pages": len(texts), "outline": _outline(view, texts),
@@ -256,10 +263,12 @@ def _render_sheet(path: Path, dest: Path, root: Path, index: int) -> dict[str, A
     from plangen.sheets import list_sheets, render_sheets
     from plangen.view import load_view
 
-    try:
-        view = load_view(path)
-    except PlangenError as e:
-        return {"ok": False, "message": e.message, "problems": _problem_dicts(e.problems, path)}
+    folder, view = _VIEWS.get(str(path), ("", None))
+    if folder != str(dest):
+        try:
+            view = load_view(path)
+        except PlangenError as e:
+            return {"ok": False, "message": e.message, "problems": _problem_dicts(e.problems, path)}
     specs = list_sheets(view)
     if not 0 <= index < len(specs):
         return {"ok": False, "message": "没有这张分解表（计划已修改？请刷新页面）"}
