@@ -121,23 +121,42 @@ def _template(path: str) -> jinja2.Template:
 
 
 def render_sheet_pdfs(view: DocumentView, sheets: Sequence[Sheet], profile) -> list[bytes]:  # type: ignore[no-untyped-def]
+    """The sheets' PDFs: drawn directly (plangen.sheets.drawn, the look in templates/sheet.yaml),
+    or laid out by WeasyPrint when the plan's folder has its own templates/sheet.html.j2."""
+    from plangen.render.pdf import created_date
+
+    profile.check()
+    own = view.source.parent / "templates" / "sheet.html.j2"
+    if own.is_file():
+        return render_weasyprint(view, sheets, profile)
+    from plangen.sheets.drawn import draw_sheet
+    from plangen.sheets.look import load_look
+
+    look, _ = load_look(view.source.parent)
+    reads.record(*profile.files())
+    created = created_date(view)
+    return [draw_sheet(s, profile, look, author=view.author, created=created) for s in sheets]
+
+
+def render_weasyprint(view: DocumentView, sheets: Sequence[Sheet], profile) -> list[bytes]:  # type: ignore[no-untyped-def]
+    """The sheets laid out by WeasyPrint from the HTML template (a bureau's own sheet.html.j2)."""
     from weasyprint import HTML
 
     from plangen.render.pdf import _font_config, created_date
 
-    profile.check()
     path = resolve_template("sheet", ".html.j2", plan_dir=view.source.parent)
     reads.record(path, *profile.files())
     tpl = _template(str(path))
     fonts = {role: profile.css_stack(role) for role in ("title", "body", "heading1", "page_number")}
     common = {"fonts": fonts, "font_css": font_css(profile), "created": created_date(view), "author": view.author}
+    fc = _font_config()
     out = []
     for sheet in sheets:
         ident = sheet.spec.stem.encode("utf-8").hex()[:32].encode() or b"0"
         pdfs, page = [], 1
         for part in plan_parts(sheet):
             html = tpl.render(sheet=sheet, part=replace(part, start_page=page), **common)
-            doc = HTML(string=html, base_url=str(path.parent)).render(font_config=_font_config())
+            doc = HTML(string=html, base_url=str(path.parent)).render(font_config=fc)
             page += len(doc.pages)
             pdfs.append(doc.write_pdf(pdf_identifier=ident))
             del doc
