@@ -1,12 +1,13 @@
-"""Sheets that scale (issue 18.3): a big sheet's PDF is laid out in parts joined into one file
-(page numbers running on, every page inside its bounds, nothing lost or repeated, same bytes
-twice); the matrix prints in column groups in the DOCX and the PDF; `plangen sheets` on two
+"""Sheets that scale (issue 18.3): a big sheet's PDF reads as one document (page numbers running
+on, every page inside its bounds, nothing lost or repeated, same bytes twice), drawn directly and
+through the WeasyPrint fallback (laid out in parts joined into one file); the matrix prints in column groups in the DOCX and the PDF; `plangen sheets` on two
 processes writes exactly what one process writes. Timing lives in benchmarks/bench_sheets.py."""
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import docx
@@ -20,6 +21,7 @@ from plangen.sheets import pdf as sheet_pdf
 from plangen.view import load_view
 
 ITEMS, OFFICES = 30, 45
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _plan(tmp: Path) -> Path:
@@ -44,17 +46,9 @@ def big(tmp_path_factory):  # type: ignore[no-untyped-def]
     return tmp, view
 
 
-def test_big_sheet_pdf_in_parts_reads_as_one(big, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    _, view = big
-    monkeypatch.setattr(sheet_pdf, "PART_UNITS", 25)  # force several parts on a small plan
-    spec = [s for s in list_sheets(view) if s.kind == "overall"]
-    from plangen.sheets import build_sheet
-
-    parts = sheet_pdf.plan_parts(build_sheet(view, spec[0]))
-    assert len(parts) >= 6 and all(p.units <= 25 for p in parts)
-    data = render_sheets(view, spec, ("pdf",), load_profile())["sheets/总表-任务分解表.pdf"]
-    again = render_sheets(view, spec, ("pdf",), load_profile())["sheets/总表-任务分解表.pdf"]
-    assert data == again
+def _reads_as_one(data: bytes) -> None:
+    """A big overall sheet's PDF: page numbers running on, every page inside its bounds and
+    repeating its table head, every row once and in order, each matrix column group once."""
     groups = -(-OFFICES // MATRIX_GROUP)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         texts = [p.extract_text() or "" for p in pdf.pages]
@@ -71,6 +65,35 @@ def test_big_sheet_pdf_in_parts_reads_as_one(big, monkeypatch) -> None:  # type:
     for g in range(1, groups + 1):
         assert f"责任矩阵（{g}/{groups}：" in whole
     assert whole.count("牵头合计") == groups and "各股室工作量" in whole
+
+
+def test_big_sheet_pdf_reads_as_one(big) -> None:  # type: ignore[no-untyped-def]
+    _, view = big
+    spec = [s for s in list_sheets(view) if s.kind == "overall"]
+    data = render_sheets(view, spec, ("pdf",), load_profile())["sheets/总表-任务分解表.pdf"]
+    assert data == render_sheets(view, spec, ("pdf",), load_profile())["sheets/总表-任务分解表.pdf"]
+    _reads_as_one(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert pdf.metadata.get("Producer") == "plangen" and len(pdf.pages) >= 5  # drawn, not WeasyPrint
+
+
+def test_weasyprint_fallback_in_parts_reads_as_one(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A plan folder with its own templates/sheet.html.j2 gets WeasyPrint; a big sheet is laid out
+    in parts (forced small here) joined into one file that reads like one document."""
+    (tmp_path / "templates").mkdir()
+    shutil.copy(REPO / "templates" / "sheet.html.j2", tmp_path / "templates" / "sheet.html.j2")
+    view = load_view(_plan(tmp_path))
+    monkeypatch.setattr(sheet_pdf, "PART_UNITS", 25)
+    spec = [s for s in list_sheets(view) if s.kind == "overall"]
+    from plangen.sheets import build_sheet
+
+    parts = sheet_pdf.plan_parts(build_sheet(view, spec[0]))
+    assert len(parts) >= 6 and all(p.units <= 25 for p in parts)
+    data = render_sheets(view, spec, ("pdf",), load_profile())["sheets/总表-任务分解表.pdf"]
+    assert data == render_sheets(view, spec, ("pdf",), load_profile())["sheets/总表-任务分解表.pdf"]
+    _reads_as_one(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert pdf.metadata.get("Producer", "").startswith("WeasyPrint")
 
 
 def test_matrix_column_groups_in_docx_and_one_xlsx_sheet(big) -> None:  # type: ignore[no-untyped-def]

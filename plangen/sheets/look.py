@@ -132,45 +132,45 @@ def _overlay(merged: dict[str, Any], path: Path) -> None:
     if loaded.data is not None and not isinstance(loaded.data, Mapping):
         problems.add(loaded.pos(()), "E701", "分解表版式文件应是“键: 值”的映射", "参照 templates/sheet.yaml")
     elif loaded.data is not None:
-        _merge(merged, loaded.data, DEFAULTS, (), loaded.pos, problems)
+        _merge(merged, loaded.data, DEFAULTS, (), loaded, problems)
     if problems.items:
         raise PlangenError(f"分解表版式文件 {path} 有误，请按上面的提示修改", problems.items)
 
 
 def _merge(into: dict[str, Any], data: Mapping[str, Any], schema: Mapping[str, Any], at: tuple[str, ...],
-           pos: Any, problems: Problems) -> None:
+           loaded: Any, problems: Problems) -> None:
     for key, value in data.items():
-        where: Pos = pos((*at, key))
+        where: Pos = loaded.pos((*at, key))
         name = ".".join((*at, str(key)))
         if key not in schema:
-            problems.add(where, "E701", f"未知的版式项“{name}”", "可用的项：" + "、".join(map(str, schema)))
+            problems.add(loaded.key_pos((*at, key)), "E701", f"未知的版式项“{name}”", "可用的项：" + "、".join(map(str, schema)))
         elif isinstance(schema[key], Mapping):
             if not isinstance(value, Mapping):
                 problems.add(where, "E702", f"版式项“{name}”应是映射（下面再写各项）")
             else:
-                _merge(into[key], value, schema[key], (*at, key), pos, problems)
+                _merge(into[key], value, schema[key], (*at, key), loaded, problems)
         else:
             problem = _bad_value(key, value, schema[key])
             if problem:
-                problems.add(where, "E702" if "数" in problem else "E703" if "颜色" in problem else "E704",
-                             f"版式项“{name}”{problem}")
+                problems.add(where, problem[0], f"版式项“{name}”{problem[1]}")
             else:
                 into[key] = value
 
 
-def _bad_value(key: str, value: Any, default: Any) -> str:
+def _bad_value(key: str, value: Any, default: Any) -> tuple[str, str] | None:
+    """(code, what is wrong) or None: E702 not a number, E703 not a colour, E704 other text."""
     if isinstance(default, str):
         if not isinstance(value, str):
-            return "应是文字"
+            return "E704", "应是文字"
         if default.startswith("#") and not _COLOUR.match(value):
-            return f"的颜色“{value}”应写成 #rrggbb（如 #d9d9d9）"
+            return "E703", f"的颜色“{value}”应写成 #rrggbb（如 #d9d9d9）"
         if key == "font" and value not in FONT_ROLES:
-            return f"的字体“{value}”不是字体方案的角色（可用：{'、'.join(FONT_ROLES)}）"
+            return "E704", f"的字体“{value}”不是字体方案的角色（可用：{'、'.join(FONT_ROLES)}）"
         if key == "text" and "{n}" not in value:
-            return "应含 {n}（页码的位置）"
-        return ""
+            return "E704", "应含 {n}（页码的位置）"
+        return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return "应是数"
+        return "E702", "应是数"
     if value < 0 or (value == 0 and key in ("size_pt", "line_height", "width_mm", "height_mm")):
-        return "应是正数"
-    return ""
+        return "E702", "应是正数"
+    return None
