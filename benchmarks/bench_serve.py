@@ -77,7 +77,9 @@ def main() -> None:
             plan = plans / "yunxi-2024.yaml"
             text = plan.read_text(encoding="utf-8")
             first = re.search(r"\n\s+- (?:id: \S+\n\s+)?title: (.+)\n", text).group(1)  # type: ignore[union-attr]
-            times = []
+            times: list[float] = []
+            renders: list[float] = []  # in the worker
+            scheduled: list[float] = []  # from the watcher's request to the new version
             for k in range(args.saves):
                 t0 = time.perf_counter()
                 plan.write_text(text.replace(f"title: {first}", f"title: {first}（第{k}次）", 1), encoding="utf-8")
@@ -85,6 +87,9 @@ def main() -> None:
                 v = state["good_version"]
                 get(port, f"/plan/yunxi-2024/v/{v}/page/1.png")
                 times.append(time.perf_counter() - t0)
+                split = json.loads(get(port, "/status"))["last_render_seconds"]
+                renders.append(split.get("render") or 0.0)
+                scheduled.append(split.get("total") or 0.0)
             mem1 = rss_mb(proc.pid)
         finally:
             proc.terminate()
@@ -92,6 +97,8 @@ def main() -> None:
     print(f"saves: {len(times)}")
     print(f"save → new page images: median {statistics.median(times):.2f} s, worst {max(times):.2f} s "
           f"(target median ≤ 1.0 s)")
+    print(f"  of which the worker's render: median {statistics.median(renders):.2f} s; "
+          f"request → new version: median {statistics.median(scheduled):.2f} s")
     print(f"server + worker memory: {mem0:.0f} MB warm, {mem1:.0f} MB after {len(times)} saves")
 
 

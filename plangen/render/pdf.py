@@ -1,9 +1,11 @@
 """The notice + plan as PDF: Jinja2 HTML (templates/NAME.html.j2) laid out by WeasyPrint.
 
 Reads only the DocumentView. Fonts come from the font profile (`font_css` + per-role stacks).
-The 版记 sits in the footnote area of the last page; when that page is odd it is moved to the
-next (even) page, which then carries no page number — that needs a second layout pass, done
-only in that case. Output is deterministic: fixed metadata dates (plan date or
+The 版记 sits in the footnote area of the last page; when that page is odd it goes to the bottom
+of the next (even) page, which then carries no page number: the body, laid out without the 版记,
+and the 版记 alone on a page are joined (`_joined`). Which of the two a plan needs is remembered
+per plan (`_NEW_PAGE`), so a plan rendered again (`plangen serve`) is laid out once; the result
+does not depend on that hint. Output is deterministic: fixed metadata dates (plan date or
 SOURCE_DATE_EPOCH), an identifier derived from the content.
 """
 
@@ -22,7 +24,7 @@ from plangen import reads
 from plangen.epoch import source_date
 from plangen.errors import PlangenError, display_path
 from plangen.fonts import FontProfile, font_css
-from plangen.render.justify import space_cancel_css, spaced
+from plangen.render.justify import Justifier, space_cancel_css, spaced
 from plangen.render.seal import load_seal
 from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, resolve_template
 from plangen.view import DocumentView, mark_font_size
@@ -60,7 +62,8 @@ def _font_config() -> Any:
 
 
 def render_html(view: DocumentView, *, template: str | None, profile: FontProfile,
-                imprint_new_page: bool = False) -> tuple[str, Path]:
+                imprint_new_page: bool = False, imprint_part: str = "footnote",
+                justifier: Justifier | None = None) -> tuple[str, Path]:
     path = resolve_template(template or view.template, ".html.j2", plan_dir=view.source.parent)
     env = _env(str(path.parent))
     fonts = {role: profile.css_stack(role) for role in
@@ -75,6 +78,8 @@ def render_html(view: DocumentView, *, template: str | None, profile: FontProfil
         mark_size=mark_size(view),
         seal_uri=seal.data_uri if seal else "",
         imprint_new_page=imprint_new_page,
+        imprint_part=imprint_part,
+        justified=justifier or Justifier(profile),
         layout=view.layout_for(template),
         word_spacing=space_cancel_css(profile),
     )
@@ -151,29 +156,115 @@ def render_pdf(view: DocumentView, *, template: str | None = None, profile: Font
     key = _memo_key(view, template, profile, pdfa)
     if key not in _LAST:
         _LAST.clear()
-        _LAST[key] = _render_pdf(view, template, profile, pdfa)
+        doc = _lay_out(view, template, profile)
+        _LAST[key] = _write(doc, _identifier(key[0], view, profile, pdfa), pdfa)
+        _TEXTS[:] = [_LAST[key], _layout_texts(doc)]
     return _LAST[key]
 
 
-def _render_pdf(view: DocumentView, template: str | None, profile: FontProfile,
-                pdfa: bool) -> bytes:
+# The last PDF written and each of its pages' text, white space removed, from the layout.
+_TEXTS: list[Any] = [b"", None]
+
+
+def page_texts(pdf: bytes) -> list[str] | None:
+    """Each page's text (no white space) when `pdf` is the PDF `render_pdf` returned last —
+    from its layout, without reading the PDF again; None for any other PDF."""
+    return _TEXTS[1] if pdf is _TEXTS[0] else None
+
+
+def _layout_texts(doc: Any) -> list[str] | None:
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    try:
+        return ["".join("".join(b.text.split()) for b in page._page_box.descendants()
+                        if isinstance(b, TextBox)) for page in doc.pages]
+    except AttributeError:  # another WeasyPrint: the caller reads the PDF instead
+        return None
+
+
+# Per plan source: whether its last layout put the 版记 on a page of its own (True) or on the
+# body's last page (False). Only the order of the attempts depends on it, never the result.
+_NEW_PAGE: dict[str, bool] = {}
+# The last page with the 版记 alone, by its HTML (and folder): unchanged by most saves.
+_ALONE: list[Any] = [None, None]
+
+
+def _lay_out(view: DocumentView, template: str | None, profile: FontProfile) -> Any:
+    """The laid-out document: the 版记 at the bottom of the last page when that page is even,
+    else the body followed by the 版记 on the next (even) page, unnumbered."""
     from weasyprint import HTML
 
     fc = _font_config()
 
-    def layout(new_page: bool) -> tuple[Any, str]:
-        html, path = render_html(view, template=template, profile=profile, imprint_new_page=new_page)
-        doc = HTML(string=html, base_url=str(path.parent)).render(font_config=fc)
-        return doc, html
+    def layout(part: str, new_page: bool = False) -> Any:
+        for everywhere in (False, True):
+            justifier = Justifier(profile, everywhere=everywhere)
+            html, path = render_html(view, template=template, profile=profile, imprint_new_page=new_page,
+                                     imprint_part=part, justifier=justifier)
+            if part == "only" and _ALONE[0] == (html, str(path.parent)):
+                return _ALONE[1]
+            doc = HTML(string=html, base_url=str(path.parent)).render(font_config=fc)
+            if part == "only":
+                _ALONE[:] = [(html, str(path.parent)), doc]
+            if everywhere or not justifier.used or not _short_lines(doc):
+                return doc
+        raise AssertionError("unreachable")
 
-    doc, html = layout(False)
+    key = str(view.source)
+    if _NEW_PAGE.get(key):
+        joined = _joined(layout)
+        if joined is not None:
+            return joined
+    doc = layout("footnote")
     page = _imprint_page(doc)
-    if page is not None and page % 2 == 1:
-        doc, html = layout(True)  # 版记 goes to the bottom of the next, even, page
-    ident = _identifier(html, view, profile, pdfa)
+    _NEW_PAGE[key] = False
+    if page is None or page % 2 == 0:
+        return doc
+    joined = _joined(layout)
+    _NEW_PAGE[key] = joined is not None
+    # the 版记 did not fit under an even last page (or an older bureau template that cannot
+    # print its parts): lay out again with the 版记 breaking to the next even page
+    return joined if joined is not None else layout("footnote", new_page=True)
+
+
+def _short_lines(doc: Any, tolerance: float = 1.0) -> int:
+    """Lines of justified paragraphs, other than a paragraph's last on its page, that end more
+    than `tolerance` pt short of the right edge: a `Justifier` prediction that was wrong."""
+    from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, TextBox
+
+    short = 0
+    try:
+        for page in doc.pages:
+            for box in page._page_box.descendants():
+                if not isinstance(box, BlockContainerBox) or box.style["text_align_all"] != "justify":
+                    continue
+                lines = [c for c in box.children if isinstance(c, LineBox)]
+                right = box.content_box_x() + box.width
+                for line in lines[:-1]:
+                    ends = [t.position_x + t.width for t in line.descendants() if isinstance(t, TextBox)]
+                    short += bool(ends) and right - max(ends) > tolerance
+    except (AttributeError, KeyError):  # another WeasyPrint: trust `spaced` everywhere instead
+        return 1
+    return short
+
+
+def _joined(layout: Any) -> Any:
+    """The body (without the 版记) and then a page with the 版记 alone — when the body ends on
+    an odd page. None when it ends on an even page (the 版记 belongs under it, if it fits) or
+    when the template does not know `imprint_part` (a bureau's copy of an older template)."""
+    body = layout("body")
+    if _imprint_page(body) is not None or len(body.pages) % 2 == 0:
+        return None
+    alone = layout("only")  # (the same from one save to the next: kept, see `layout`)
+    if len(alone.pages) != 1 or _imprint_page(alone) != 1:
+        return None
+    return body.copy(body.pages + alone.pages)
+
+
+def _write(doc: Any, ident: bytes, pdfa: bool) -> bytes:
     options: dict[str, Any] = {"pdf_identifier": ident, "uncompressed_pdf": False}
     if not pdfa:
-        return doc.write_pdf(**options)
+        return doc.write_pdf(**options)  # type: ignore[no-any-return]
     from plangen.pdfa import fix_pdfa  # what WeasyPrint's variant leaves out (docs/archive.md)
 
     options["pdf_variant"] = "pdf/a-2b"

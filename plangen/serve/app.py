@@ -8,6 +8,7 @@ served is computed from those and must lie inside the serve cache. Anything else
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import threading
 from pathlib import Path
@@ -126,6 +127,10 @@ async def download(request: Request) -> Response:
     version, fmt = _int(request.path_params["version"]), request.path_params["fmt"]
     if pv is None or version is None or fmt not in ("docx", "pdf"):
         return _404()
+    if fmt == "docx" and not (server.cache / pv.name / f"v{version}" / "document.docx").is_file():
+        made = await server.docx(pv, version)
+        if not made.get("ok"):
+            return HTMLResponse(f"<p>{html.escape(made.get('message', ''))}</p>", status_code=409)
     return _file(server, pv, version, f"document.{fmt}")
 
 

@@ -71,6 +71,7 @@ class Server:
         self.renders_started = 0
         self.failures = 0
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self.last_seconds: dict[str, Any] = {}  # the last plan render: in the worker, in all
 
     # ------------------------------------------------------------------ plans
     def refresh(self) -> dict[str, Path]:
@@ -119,6 +120,7 @@ class Server:
             pv.rendering = True
             self.renders_started += 1
             version = pv.version + 1
+            started = time.perf_counter()
             dest = self.cache / pv.name / f"v{version}"
             job = {"job": "plan", "plan": str(pv.path), "dest": str(dest), "root": str(self.outdir)}
             try:
@@ -126,6 +128,8 @@ class Server:
             except WorkerGone as e:
                 result = {"ok": False, "message": str(e), "problems": []}
             pv.rendering = False
+            self.last_seconds = {"render": result.get("seconds"),
+                                 "total": round(time.perf_counter() - started, 3)}
             pv.version = version
             pv.latest = result
             self.renders_done += 1
@@ -163,6 +167,17 @@ class Server:
             pv.sheets[index] = result
         return result
 
+    async def docx(self, pv: Preview, version: int) -> dict[str, Any]:
+        """Make the DOCX of the version on screen when it is first downloaded."""
+        if version != pv.good_version or pv.good is None:
+            return {"ok": False, "message": "这个版本已不是最新的，请刷新页面后再下载"}
+        dest = self.cache / pv.name / f"v{version}"
+        job = {"job": "docx", "plan": str(pv.path), "dest": str(dest), "root": str(self.outdir)}
+        try:
+            return await asyncio.to_thread(self.worker.call, job)  # type: ignore[no-any-return]
+        except WorkerGone as e:
+            return {"ok": False, "message": str(e)}
+
     # ------------------------------------------------------------------ listeners
     def announce(self, event: dict[str, Any]) -> None:
         data = json.dumps(event, ensure_ascii=False)
@@ -172,6 +187,7 @@ class Server:
     def status(self) -> dict[str, Any]:
         return {"renders_done": self.renders_done, "renders_started": self.renders_started,
                 "failures": self.failures, "worker_restarts": self.worker.restarts,
+                "last_render_seconds": self.last_seconds,
                 "rendering": [n for n, p in self.previews.items() if p.rendering],
                 "queued": [n for n, p in self.previews.items() if p.dirty],
                 "plans": {n: {"version": p.version, "good_version": p.good_version,

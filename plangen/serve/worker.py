@@ -10,17 +10,21 @@ Jobs (see `_handle`):
 - {"job": "check", "plans": [path…]} → {path: {"errors": n, "warnings": n, "title": …}}
 - {"job": "plan", "plan": path, "dest": dir, "root": outdir} → the preview of the notice + plan:
   problems (with the offending source line), outline with each entry's page, page count, sheets.
-  Writes <dest>/document.pdf and document.docx (through plangen.outio); page images are made
-  by the server when a page is shown (`page_png`).
+  Writes <dest>/document.pdf (through plangen.outio); page images are made by the server when
+  a page is shown (`page_png`).
+- {"job": "docx", "plan": path, "dest": dir, "root": outdir} → <dest>/document.docx of that
+  version, when it is downloaded.
 - {"job": "sheet", "plan": path, "dest": dir, "root": outdir, "index": i} → one sheet's PDF and
   XLSX.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,13 +60,18 @@ def _main(conn: Any, memory: int) -> None:  # the worker process
             job = conn.recv()
         except (EOFError, OSError):
             return
+        started = time.perf_counter()
+        gc.disable()  # no collection in the middle of a render: it runs after the reply is sent
         try:
             reply = _handle(job)
         except MemoryError:
             reply = {"ok": False, "message": "渲染所需内存超过上限，已停止。请检查计划中是否有超长的内容。"}
         except Exception as e:  # noqa: BLE001 - reported to the page, never a dead worker
             reply = {"ok": False, "message": f"生成预览时出错：{type(e).__name__}: {e}"}
+        reply["seconds"] = round(time.perf_counter() - started, 3)  # shown by /status
         conn.send(reply)
+        gc.enable()
+        gc.collect()
 
 
 class Worker:
@@ -127,6 +136,8 @@ def _handle(job: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "plans": {p: _check_summary(Path(p)) for p in job["plans"]}}
     if kind == "plan":
         return _render_plan(Path(job["plan"]), Path(job["dest"]), Path(job["root"]))
+    if kind == "docx":
+        return _render_docx(Path(job["plan"]), Path(job["dest"]), Path(job["root"]))
     if kind == "sheet":
         return _render_sheet(Path(job["plan"]), Path(job["dest"]), Path(job["root"]), int(job["index"]))
     raise ValueError(kind)
@@ -170,8 +181,15 @@ def _squash(text: str) -> str:
 
 
 def page_texts(pdf: bytes) -> list[str]:
-    """Each page's text, white space removed (to find where outline entries are)."""
+    """Each page's text, white space removed (to find where outline entries are): from the
+    layout when `pdf` is the one just rendered, else read from the PDF."""
     import pypdfium2 as pdfium
+
+    from plangen.render.pdf import page_texts as laid_out
+
+    texts = laid_out(pdf)
+    if texts is not None:
+        return texts
 
     doc = pdfium.PdfDocument(pdf)
     try:
@@ -243,17 +261,32 @@ def _render_plan(path: Path, dest: Path, root: Path) -> dict[str, Any]:
     view = build_view(result)
     try:
         pdf = render_document(view, "pdf")
-        docx = render_document(view, "docx")  # ≈0.06 s: made with its version, so it matches the pages
     except PlangenError as e:
         return {"ok": False, "message": e.message, "problems": _problem_dicts(e.problems, path)}
     atomic_write(dest / "document.pdf", pdf, root)
-    atomic_write(dest / "document.docx", docx, root)
-    _VIEWS[str(path)] = (str(dest), view)  # a good version: its sheets come from this view
+    _VIEWS[str(path)] = (str(dest), view)  # a good version: its sheets and DOCX come from this view
     texts = page_texts(pdf)
     sheets = [{"kind": s.kind, "name": s.name, "stem": s.stem} for s in list_sheets(view)]
     return {"ok": True, "title": view.plan.title, "pages": len(texts), "outline": _outline(view, texts),
             "sheets": sheets, "problems": _problem_dicts(result.problems.warnings, path),
             "name": view.name}
+
+
+def _render_docx(path: Path, dest: Path, root: Path) -> dict[str, Any]:
+    """The DOCX of the version whose pages are on screen, made when it is downloaded (the pages
+    come first: a save must not wait for a file nobody asked for yet)."""
+    from plangen.errors import PlangenError
+    from plangen.outio import atomic_write
+    from plangen.render import render_document
+
+    folder, view = _VIEWS.get(str(path), ("", None))
+    if folder != str(dest):
+        return {"ok": False, "message": "这个版本已不是最新的，请刷新页面后再下载"}
+    try:
+        atomic_write(dest / "document.docx", render_document(view, "docx"), root)
+    except PlangenError as e:
+        return {"ok": False, "message": e.message}
+    return {"ok": True}
 
 
 def _render_sheet(path: Path, dest: Path, root: Path, index: int) -> dict[str, Any]:
