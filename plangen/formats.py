@@ -60,13 +60,14 @@ FORMATS: tuple[Format, ...] = (
     # Opt-in: read back from the PDF of the same render (plangen.render.pdf keeps the last one).
     Format("ofd", "document", "ofd", "plangen.ofd:render_ofd", needs_font_files=True,
            default=False, cost_fixed=0.3, cost_per_unit=0.003),
-    # Sheet shares measured by benchmarks/bench_sheets.py (CPU per row ≈ 1 : 1.2 : 16).
+    # Sheet shares measured in process on the 250-item plan of benchmarks/bench_sheets.py: CPU per
+    # row ≈ 1 : 1.2 : 1.6 since the sheet PDFs are drawn directly (1 : 1.2 : 16 through WeasyPrint).
     Format("xlsx", "sheet", "xlsx", "plangen.sheets.xlsx:render_xlsx_batch", needs_font_files=False,
            cost_per_unit=0.055),
     Format("docx", "sheet", "docx", "plangen.sheets.docx:render_docx_batch", needs_font_files=False,
            cost_per_unit=0.066),
     Format("pdf", "sheet", "pdf", "plangen.sheets.pdf:render_sheet_pdfs", needs_font_files=True,
-           cost_per_unit=0.88),
+           cost_per_unit=0.09),
 )
 
 

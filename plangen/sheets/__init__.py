@@ -252,6 +252,10 @@ def run_sheets(plan: Path, *, offices: Sequence[str], leaders: Sequence[str], fo
     _JOB.update(view=view, profile=load_profile(fonts), formats=tuple(formats), outdir=outdir)
     weights = [sheet_weight(view, s) for s in specs]
     n = min(jobs or MAX_JOBS, os.cpu_count() or 1, len(specs))
+    if n > 1 and "pdf" in formats:
+        from plangen.sheets.pdf import warm
+
+        warm(_JOB["profile"])  # faces read once here, shared by the forked workers
     try:
         if n <= 1 or sum(weights) < 2.0 or "fork" not in get_all_start_methods():
             for line in _write_batch(specs):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pydyf
 
-from plangen.sheets.pdffonts import FaceMetrics, FontUse, face_metrics
+from plangen.sheets.pdffonts import FaceMetrics, FontUse, deflated, face_metrics
 
 Colour = tuple[float, float, float]
 
@@ -66,10 +66,14 @@ class Fonts:
         return width
 
     def runs(self, role: str, text: str) -> list[tuple[FontUse, str]]:
+        """`text` cut where the face changes (nearly always one run: the role's own face)."""
+        first = self.primary(role)
+        gids = first.gids
+        if all(ord(ch) in gids for ch in text):
+            return [(self.use(first), text)]
         out: list[tuple[FontUse, str]] = []
         for ch in text:
-            m = self.face_for(role, ch)
-            use = self.use(m)
+            use = self.use(self.face_for(role, ch))
             if out and out[-1][0] is use:
                 out[-1] = (use, out[-1][1] + ch)
             else:
@@ -77,7 +81,7 @@ class Fonts:
         return out
 
     def use(self, m: FaceMetrics) -> FontUse:
-        key = (m.path.as_posix(), m.index)
+        key = (str(m.path), m.index)
         if key not in self.uses:
             self.uses[key] = FontUse(m, f"F{len(self.uses) + 1}")
         return self.uses[key]
@@ -102,8 +106,7 @@ class Mark:
 
 
 def _n(v: float) -> str:
-    s = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
+    return f"{round(v, 2) + 0.0:g}"  # +0.0: no "-0"
 
 
 class Canvas:
@@ -156,7 +159,7 @@ class Canvas:
             ops = [b"q", *page.fills, b"0 g", *page.text]
             if page.rules:
                 ops += [f"{_n(self.rule)} w 0 G 0 J".encode(), *page.rules, b"S"]
-            stream = pydyf.Stream([*ops, b"Q"], compress=True)
+            stream = deflated(b"\n".join([*ops, b"Q"]))
             pdf.add_object(stream)
             p = pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference, "Contents": stream.reference,
                                   "MediaBox": pydyf.Array([0, 0, _round(self.width), _round(self.height)]),

@@ -1,15 +1,16 @@
-"""Sheets as PDF (WeasyPrint): landscape A4 tables in the plan's fonts; the header row repeats
-on every page (<thead>), page numbers in the footer; workload bars as plain CSS boxes.
+"""Sheets as PDF. By default plangen draws them itself (plangen.sheets.drawn: pydyf, its own
+line breaking, HarfBuzz font subsets; the look in templates/sheet.yaml), about ten times cheaper
+than WeasyPrint (docs/sheets.md). A plan folder with its own templates/sheet.html.j2 gets the
+WeasyPrint layout of that template instead (`render_weasyprint`), as before:
 
-Scale: WeasyPrint keeps every page of a document in memory until it writes the PDF, so a big
-sheet is laid out in parts — runs of at most PART_UNITS units of table rows (a main row is one
-unit; a matrix row is as many as it has cells / 20) — each its own WeasyPrint document, starting
-on the page number where the previous one ended, and the parts are joined with pypdf. A sheet
-that fits one part (every office and leader sheet of a county plan) is one document, as before.
-Memory then follows the largest part, time the rows. The matrix prints in column groups of
-plangen.sheets.MATRIX_GROUP offices, each group from a new page.
-
-The font configuration is shared across sheets and parts, so each pays only its layout."""
+landscape A4 tables in the plan's fonts; the header row repeats on every page (<thead>), page
+numbers in the footer; workload bars as plain CSS boxes. WeasyPrint keeps every page of a
+document in memory until it writes the PDF, so a big sheet is laid out in parts — runs of at most
+PART_UNITS units of table rows (a main row is one unit; a matrix row is as many as it has cells /
+20) — each its own WeasyPrint document, starting on the page number where the previous one ended,
+and the parts are joined with pypdf. The matrix prints in column groups of
+plangen.sheets.MATRIX_GROUP offices, each group from a new page. One font configuration serves
+all sheets and parts of a call."""
 
 from __future__ import annotations
 
@@ -136,6 +137,17 @@ def render_sheet_pdfs(view: DocumentView, sheets: Sequence[Sheet], profile) -> l
     reads.record(*profile.files())
     created = created_date(view)
     return [draw_sheet(s, profile, look, author=view.author, created=created) for s in sheets]
+
+
+def warm(profile) -> None:  # type: ignore[no-untyped-def]
+    """Read the faces the default look draws with (and HarfBuzz) before workers fork."""
+    from plangen.sheets.pdffonts import _harfbuzz, face_metrics
+
+    _harfbuzz()
+    for role in ("title", "body", "heading1", "page_number"):
+        face = profile.face(role)
+        if face.path is not None:
+            face_metrics(face.path, face.index)
 
 
 def render_weasyprint(view: DocumentView, sheets: Sequence[Sheet], profile) -> list[bytes]:  # type: ignore[no-untyped-def]
