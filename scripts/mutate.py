@@ -126,6 +126,12 @@ MUTATIONS: tuple[Mutation, ...] = (
       '(lambda *a: None)(Pos(loaded.display, lineno, col), "E003",', ("tests/test_check.py",)),
     M("rollover keeps the document number", "plangen/rollover.py",
       '        notice["number"] = None\n', "        pass\n", ("tests/test_guards.py", "tests/test_rollover.py")),
+    M("PDF: a wrong justification prediction kept", "plangen/render/pdf.py",
+      "            if everywhere or not justifier.used or not _short_lines(doc):\n", "            if True:\n",
+      ("tests/test_pdf_once.py",)),
+    M("PDF: the 版记 page left out when joined", "plangen/render/pdf.py",
+      "    return body.copy(body.pages + alone.pages)\n", "    return body.copy(body.pages)\n",
+      ("tests/test_pdf_once.py", "tests/test_render_pdf.py")),
     # -- serve ----------------------------------------------------------------------------------
     M("serve: saves pile up", "plangen/serve/state.py",
       "        if task is None or task.done():\n", "        if True:\n",
