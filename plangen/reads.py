@@ -27,6 +27,11 @@ def record(*paths: os.PathLike[str] | str | None) -> None:
             _active[-1].add(os.path.abspath(os.fspath(p)))
 
 
+def active() -> bool:
+    """Whether a `recording()` is collecting (a caller may skip work done only for it)."""
+    return bool(_active)
+
+
 @contextmanager
 def recording() -> Iterator[set[str]]:
     """Collect the paths reported while the block runs (absolute, each once)."""

@@ -52,3 +52,30 @@ def resolve_template(name_or_path: str | None, ext: str, *, plan_dir: Path | Non
         f"找不到模板“{name}”（{ext}）。查找过：\n  " + "\n  ".join(looked)
         + "\n可用的模板：red-header（下行文）、upward（上行文）、plain（无版头）"
     )
+
+
+def record_template(env: object, name: str) -> None:
+    """Report (plangen.reads) the Jinja template `name` and every template it extends, includes
+    or imports, transitively, as found by `env`'s loader: editing gongwen.css.j2 rebuilds the
+    plans whose red-header.html.j2 includes it."""
+    import jinja2
+    from jinja2 import meta
+
+    from plangen import reads
+
+    if not reads.active():
+        return
+    assert isinstance(env, jinja2.Environment)
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+            refs = meta.find_referenced_templates(env.parse(source))
+        except (jinja2.TemplateError, OSError):
+            continue  # the render itself reports a missing or broken template
+        reads.record(filename)
+        todo += [r for r in refs if r is not None]  # None: a name computed at render time

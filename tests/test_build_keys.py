@@ -175,3 +175,24 @@ def test_each_plan_checked_once_and_jobs_get_the_view(plans: Path, tmp_path: Pat
     assert sorted(c for c in calls if not c.endswith(".roster.yaml")) == ["plain-2025.yaml", "sealed-2025.yaml"]
     files = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["plans"]["plain-2025"]["files"]
     assert len([f for f in files if f.endswith(".xlsx")]) > 3
+
+
+def test_an_included_template_is_part_of_the_key(plans: Path, tmp_path: Path) -> None:
+    """A bureau's own red-header.html.j2 includes its gongwen.css.j2: editing only the included
+    file rebuilds the plans whose PDF uses it (the key follows {% include %})."""
+    own = plans / "templates"
+    own.mkdir()
+    for name in ("red-header.html.j2", "gongwen.css.j2"):
+        shutil.copy(REPO / "templates" / name, own / name)
+    (plans / "sealed-2025.yaml").write_text(
+        (plans / "sealed-2025.yaml").read_text(encoding="utf-8").replace("  template: bureau/custom\n", ""),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    pdf = ("--formats", "pdf", "-j", "1", "--json")
+    plans_of(build(plans, out, *pdf))
+    reads = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["plans"]["sealed-2025"]["inputs"]["reads"]
+    assert {"templates/red-header.html.j2", "templates/gongwen.css.j2"} <= set(reads)
+    assert plans_of(build(plans, out, *pdf))["sealed-2025"] == "unchanged"
+    css = own / "gongwen.css.j2"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.to { color: #000; }\n", encoding="utf-8")
+    assert plans_of(build(plans, out, *pdf))["sealed-2025"] == "built"

@@ -15,7 +15,7 @@ from plangen.progress.report import Report, lag_text
 from plangen.progress.report_docx import ATTACH_COLS, LAG_COLS, LEADER_COLS, OFFICE_COLS
 from plangen.progress.schedule import LIGHT_COLOURS
 from plangen.render.justify import space_cancel_css
-from plangen.templates import resolve_template
+from plangen.templates import record_template, resolve_template
 from plangen.text import mark_font_size
 
 
@@ -34,6 +34,7 @@ def report_html(report: Report, profile: FontProfile) -> tuple[str, Any]:
     env = _env(str(path.parent))
     fonts = {role: profile.css_stack(role) for role in ("title", "body", "heading1", "heading2", "page_number")}
     n = report.notice
+    record_template(env, path.name)
     html = env.get_template(path.name).render(
         report=report, n=n, fonts=fonts, font_css=font_css(profile), created=_created(report),
         mark_size=mark_font_size(n.mark_lines, n.mark_suffix), lag_text=lag_text, colours=LIGHT_COLOURS,

@@ -26,7 +26,7 @@ from plangen.errors import PlangenError, display_path
 from plangen.fonts import FontProfile, font_css
 from plangen.render.justify import Justifier, space_cancel_css, spaced
 from plangen.render.seal import load_seal
-from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, resolve_template
+from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, record_template, resolve_template
 from plangen.view import DocumentView, mark_font_size
 
 
@@ -96,6 +96,7 @@ def _render_template(env: jinja2.Environment, path: Path, **context: Any) -> str
     """Render `path`; a broken bureau template is the user's mistake: a Chinese message naming
     the file and line, not an internal error."""
     try:
+        record_template(env, path.name)
         return env.get_template(path.name).render(**context)
     except jinja2.TemplateSyntaxError as e:
         where = f"{display_path(Path(e.filename))}:{e.lineno}" if e.filename else f"{display_path(path)}:{e.lineno}"
