@@ -237,7 +237,8 @@ def _short_lines(doc: Any, tolerance: float = 1.0) -> int:
     try:
         for page in doc.pages:
             for box in page._page_box.descendants():
-                if not isinstance(box, BlockContainerBox) or box.style["text_align_all"] != "justify":
+                if (not isinstance(box, BlockContainerBox) or box.element_tag != "p"  # body paragraphs
+                        or box.style["text_align_all"] != "justify"):
                     continue
                 lines = [c for c in box.children if isinstance(c, LineBox)]
                 right = box.content_box_x() + box.width
