@@ -19,7 +19,7 @@ from plangen.errors import PlangenError
 from plangen.fonts import load_profile
 from plangen.sheets import list_sheets, render_sheets
 from plangen.sheets.linebreak import NO_END, NO_START, wrap
-from plangen.sheets.look import DEFAULTS
+from plangen.sheets.look import DEFAULTS, load_look
 from plangen.view import load_view
 
 REPO = Path(__file__).resolve().parents[1]
@@ -162,11 +162,13 @@ def test_bureau_look_overrides(tmp_path: Path) -> None:
 def test_bureau_look_mistakes(tmp_path: Path, text: str, code: str, where: str) -> None:
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "sheet.yaml").write_text(text, encoding="utf-8")
-    view = load_view(_plan(tmp_path, "做好工作。"))
-    with pytest.raises(PlangenError) as e:
-        render_sheets(view, list_sheets(view)[:1], ("pdf",), load_profile())
-    msg = e.value.format()
-    assert code in msg and f"sheet.yaml{where}" in msg, msg
+    plan = _plan(tmp_path, "做好工作。")
+    with pytest.raises(PlangenError) as e:  # the check refuses the plan (plangen check, load_view)
+        load_view(plan)
+    with pytest.raises(PlangenError) as at_render:  # and the renderer, for a file changed since
+        load_look(tmp_path)
+    for msg in (e.value.format(), at_render.value.format()):
+        assert code in msg and f"sheet.yaml{where}" in msg, msg
 
 
 def test_own_html_template_still_used(tmp_path: Path) -> None:
@@ -178,3 +180,13 @@ def test_own_html_template_still_used(tmp_path: Path) -> None:
     data = render_sheets(view, list_sheets(view)[:1], ("pdf",), load_profile())["sheets/总表-任务分解表.pdf"]
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert pdf.pages[0].extract_text().startswith("本局：")
+
+
+def test_check_reports_a_bad_look_file(tmp_path: Path) -> None:
+    from plangen.check import check_file
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "sheet.yaml").write_text("marks:\n  牵头: orange\n", encoding="utf-8")
+    result = check_file(_plan(tmp_path, "做好工作。"))
+    found = [p for p in result.problems.items if p.code == "E703"]
+    assert found and str(found[0].pos).endswith("sheet.yaml:2:7"), [p.format() for p in result.problems.items]

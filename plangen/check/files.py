@@ -10,6 +10,7 @@ from plangen.check.notice import check_notice
 from plangen.check.plan import check_plan
 from plangen.check.result import CheckResult
 from plangen.check.roster import check_roster_data, looks_like_roster, plan_roster, roster_index
+from plangen.check.templates import check_sheet_look
 from plangen.check.text import check_strings
 from plangen.check.vocab import PLAN_WORDS
 from plangen.errors import display_path
@@ -45,6 +46,7 @@ def check_file(path: Path, display: str | None = None) -> CheckResult:
     result.plan = validate(PlanFile, loaded, problems, PLAN_WORDS)
     check_plan(loaded, problems, result.roster_index)
     check_notice(loaded, problems)
+    check_sheet_look(loaded, problems)
     if isinstance(loaded.data, dict):
         check_names(loaded, problems, plan_names(loaded.data))
     check_strings(loaded, problems)

@@ -81,3 +81,12 @@ def _jinja_problem(name: str, _mtime_ns: int, _size: int) -> tuple[str, Pos | No
     except jinja2.TemplateSyntaxError as e:
         return f"有模板语法错误：{e.message}", Pos(display_path(path), e.lineno or 1, 1)
     return None
+
+
+def check_sheet_look(loaded: Loaded, problems: Problems) -> None:
+    """A plan folder's templates/sheet.yaml (the look of its sheet PDFs) must be usable."""
+    path = loaded.path.parent / "templates" / "sheet.yaml"
+    if path.is_file():
+        from plangen.sheets.look import look_problems
+
+        problems.extend(look_problems(path))

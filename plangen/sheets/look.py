@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from plangen import reads
-from plangen.errors import PlangenError, Pos, Problems
+from plangen.errors import PlangenError, Pos, Problem, Problems
 from plangen.templates import REPO_TEMPLATES
 
 MM = 72 / 25.4
@@ -124,6 +124,14 @@ def _copy(d: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _overlay(merged: dict[str, Any], path: Path) -> None:
+    problems = look_problems(path, merged)
+    if problems:
+        raise PlangenError(f"分解表版式文件 {path} 有误，请按上面的提示修改", problems)
+
+
+def look_problems(path: Path, merged: dict[str, Any] | None = None) -> list[Problem]:
+    """Every mistake in a sheet look file, at file:line:col (`plangen check` reports them for a
+    plan folder's templates/sheet.yaml); its values go into `merged` when given."""
     from plangen.loading import load_yaml
 
     loaded = load_yaml(path)
@@ -132,9 +140,8 @@ def _overlay(merged: dict[str, Any], path: Path) -> None:
     if loaded.data is not None and not isinstance(loaded.data, Mapping):
         problems.add(loaded.pos(()), "E701", "分解表版式文件应是“键: 值”的映射", "参照 templates/sheet.yaml")
     elif loaded.data is not None:
-        _merge(merged, loaded.data, DEFAULTS, (), loaded, problems)
-    if problems.items:
-        raise PlangenError(f"分解表版式文件 {path} 有误，请按上面的提示修改", problems.items)
+        _merge(_copy(DEFAULTS) if merged is None else merged, loaded.data, DEFAULTS, (), loaded, problems)
+    return problems.items
 
 
 def _merge(into: dict[str, Any], data: Mapping[str, Any], schema: Mapping[str, Any], at: tuple[str, ...],
