@@ -4,7 +4,10 @@ item). Each format of each plan runs `plangen sheets PLAN --formats F` in a fres
 the figures are its wall time, its peak memory (VmHWM of that process) and the time per row
 written (rows of every sheet's tables, a matrix row counted once per column group, as printed).
 
-    .venv/bin/python benchmarks/bench_sheets.py [--sizes 100,250] [--formats xlsx,docx,pdf]
+    .venv/bin/python benchmarks/bench_sheets.py [--sizes 100,250] [--formats xlsx,docx,pdf] [--weasyprint]
+
+--weasyprint puts a copy of templates/sheet.html.j2 in each generated plan's folder, so the sheet
+PDFs go through the WeasyPrint fallback (a bureau's own HTML template) instead of being drawn.
 
 Targets (issue 18): time per row flat within 1.5× from 100 to 1000 items; peak < 600 MB per
 format at 1000 items; all sheets of the 250-item plan in all three formats < 15 s.
@@ -18,6 +21,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -108,6 +112,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100,250,500,1000")
     ap.add_argument("--formats", default="xlsx,docx,pdf")
+    ap.add_argument("--weasyprint", action="store_true", help="sheet PDFs through the HTML template")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     formats = args.formats.split(",")
@@ -119,6 +124,9 @@ def main() -> None:
             folder = Path(tmp) / str(n)
             folder.mkdir()
             plan = make_plan(n, folder)
+            if args.weasyprint:
+                (folder / "templates").mkdir()
+                shutil.copy(REPO / "templates" / "sheet.html.j2", folder / "templates" / "sheet.html.j2")
             sheets, rows = rows_written(plan)
             res: dict[str, float] = {"sheets": sheets, "rows": rows}
             for f in formats:
@@ -149,7 +157,7 @@ def main() -> None:
         print(f"{label:<40} {value:>9.2f}  {target:<6} {'ok' if ok else 'MISSED'}")
     out = REPO / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "sheets.json").write_text(json.dumps({"cpus": os.cpu_count(), "results": results, "verdicts": [
+    (out / ("sheets-weasyprint.json" if args.weasyprint else "sheets.json")).write_text(json.dumps({"cpus": os.cpu_count(), "results": results, "verdicts": [
         {"figure": v[0], "value": round(v[1], 3), "target": v[2], "met": v[3]} for v in verdicts]},
         indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
