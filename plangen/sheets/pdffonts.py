@@ -1,10 +1,10 @@
-"""Fonts for the sheet PDFs that plangen draws itself (plangen.sheets.draw).
+"""Fonts for the sheet PDFs that plangen draws itself (plangen.sheets.drawn).
 
-- `face_metrics(face)`: one face's cmap, advances and vertical metrics, read once per process
+- `face_metrics(path, index)`: one face's cmap, advances and vertical metrics, read once per process
   with fontTools (cached by path, face index, size and mtime).
 - `subset_font(path, index, gids)`: the face cut down to the glyphs a PDF uses, glyph ids kept,
-  by HarfBuzz's subsetter (libharfbuzz-subset through cffi: about 10 ms per face, as WeasyPrint
-  does it); fontTools when the library is missing (ten times slower, same result).
+  by HarfBuzz's subsetter (libharfbuzz-subset through cffi: about 5 ms for 200 glyphs, as
+  WeasyPrint does it); fontTools when the library is missing (tens of times slower, same result).
 - `FontUse` collects the glyphs one PDF draws in one face; `FontUse.embed(pdf)` writes the
   objects WeasyPrint writes for the same font: Type0 font, Identity-H, CIDFontType0 with
   FontFile3/OpenType (CFF) or CIDFontType2 with FontFile2 (TrueType), W widths, ToUnicode (so
