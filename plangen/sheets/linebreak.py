@@ -1,4 +1,4 @@
-"""Line breaking for the sheet PDFs that plangen draws itself (plangen.sheets.draw).
+"""Line breaking for the sheet PDFs that plangen draws itself (plangen.sheets.drawn).
 
 Chinese text breaks between any two characters, with the usual rules (禁则): a closing mark
 (，。、；：？！）》” …) never starts a line and an opening mark (（《“ …) never ends one — the
