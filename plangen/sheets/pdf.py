@@ -24,7 +24,7 @@ import jinja2
 from plangen import reads
 from plangen.fonts import font_css
 from plangen.sheets import Sheet
-from plangen.templates import resolve_template
+from plangen.templates import record_template, resolve_template
 from plangen.view import DocumentView
 
 WIDTHS = {"num": 5, "title": 15, "content": 36, "leaders": 8, "lead": 8, "assist": 9, "kind": 5, "due": 8,
@@ -159,6 +159,7 @@ def render_weasyprint(view: DocumentView, sheets: Sequence[Sheet], profile) -> l
     path = resolve_template("sheet", ".html.j2", plan_dir=view.source.parent)
     reads.record(path, *profile.files())
     tpl = _template(str(path))
+    record_template(tpl.environment, path.name)  # and what a bureau's template includes
     fonts = {role: profile.css_stack(role) for role in ("title", "body", "heading1", "page_number")}
     common = {"fonts": fonts, "font_css": font_css(profile), "created": created_date(view), "author": view.author}
     fc = _font_config()
