@@ -265,11 +265,12 @@ def progress_forms(plan: Path, period: str, outdir: Path | None, fonts: str | No
 @click.argument("plan", type=click.Path(path_type=Path))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--period", default=None, help="只收录该期次的表格（其他期次的表格报错）")
-def progress_collect(plan: Path, files: tuple[Path, ...], period: str | None) -> None:
+@click.option("--received", default=None, help="收到表格的日期，如 2024-06-28（默认今天；晚于报送截止日为逾期报送）")
+def progress_collect(plan: Path, files: tuple[Path, ...], period: str | None, received: str | None) -> None:
     """把各股室交回的推进情况表收录进台账 plans/<计划>.progress.yaml。"""
     from plangen.progress.collect import run_collect
 
-    _run(lambda: run_collect(plan, files, period=period))
+    _run(lambda: run_collect(plan, files, period=period, received=received))
 
 
 @progress.command("report")

@@ -72,8 +72,13 @@ def office_rows(view: DocumentView, office: str, period: Period) -> tuple[FormRo
 
 def digest(view: DocumentView, office: str, period: Period) -> str:
     """A digest of what the office's form locks: plan, period, office and each row's cells."""
-    rows = sorted([r.id, *r.cells] for r in office_rows(view, office, period))
-    blob = json.dumps([view.name, period.key, office, rows], ensure_ascii=False)
+    return digest_rows(view.name, period.key, office, [[r.id, *r.cells] for r in office_rows(view, office, period)])
+
+
+def digest_rows(plan: str, period: str, office: str, rows: list[list[str]]) -> str:
+    """The digest of a form's locked content: from the plan when the form is made, from the
+    form's own cells when a form made from an earlier version of the plan comes back."""
+    blob = json.dumps([plan, period, office, sorted(rows)], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 

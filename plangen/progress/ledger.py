@@ -47,6 +47,9 @@ class Return(_Strict):
     office: Name
     file: str = Field(description="收录的文件名")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    received: dt.date | None = Field(None, description="收到日期（plangen progress collect --received，默认收录当天）；"
+                                     "晚于报送截止日为逾期报送。以前的台账没有这一项，按按时报送计")
+    led: list[Name] | None = Field(None, description="这份表格列为本股室牵头的任务编号（以前的台账没有这一项）")
 
 
 class Entry(_Strict):
@@ -149,6 +152,13 @@ def _plain(entry: BaseModel) -> dict[str, Any]:
             v = LiteralScalarString(v)
         if k in ("progress", "problems", "next") and v == "":
             continue
+        if k in ("received", "led") and v is None:
+            continue
+        if isinstance(v, list) and k == "led":
+            from ruamel.yaml.comments import CommentedSeq
+
+            v = CommentedSeq(v)
+            v.fa.set_flow_style()
         out[k] = v
     return out
 
@@ -156,6 +166,7 @@ def _plain(entry: BaseModel) -> dict[str, Any]:
 def dump_ledger(ledger: Ledger, previous_text: str | None) -> str:
     """The ledger as YAML text; comments and the report header of `previous_text` are kept."""
     y = _yaml()
+    y.representer.ignore_aliases = lambda *_: True  # one date object in many returns: no &id001
     data: Any = y.load(previous_text) if previous_text else None
     if not isinstance(data, dict):
         from ruamel.yaml.comments import CommentedMap
