@@ -212,7 +212,7 @@ class Build:
             if any(j.target == "progress" for j in plan_jobs):
                 from plangen.progress.build import summary
 
-                run.progress = summary(view)
+                run.progress = summary(view, warn=self.rep.note)  # ledger vs plan warnings (progress.returns)
         except Exception as e:  # noqa: BLE001
             return run.fail(jobmod.failure_text(e))
         run.sheets = [[s.kind, s.name, s.stem] for j in plan_jobs for s in j.sheets]

@@ -80,8 +80,12 @@ def unfinished(plan: Path) -> list[tuple[str, str, str]]:
     report = build_report(view, ledger, latest)
     when = latest.label.removeprefix(f"{latest.year}年")  # 6月, 第二季度: the new plan lists no old year
     out = []
-    for s in report.standings:
-        if s.standing != "已完成" and s.item.id:
+    by_id = {s.item.id: s for s in report.standings}
+    for item in view.plan.items:  # in plan order; an item 未列入 in the last period is unfinished too
+        s = by_id.get(item.id)
+        if s is None and item.id:
+            out.append((item.id, item.title, f"上年度{when}未列入推进情况表"))
+        elif s is not None and s.standing != "已完成" and item.id:
             pct = "" if s.judgement.percent is None else f"，完成进度{s.judgement.percent:g}%"
-            out.append((s.item.id, s.item.title, f"上年度{when}{s.standing}{pct}"))
+            out.append((item.id, item.title, f"上年度{when}{s.standing}{pct}"))
     return out

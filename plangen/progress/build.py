@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +52,18 @@ def render_period(view: Any, period: str, formats: Sequence[str], profile: Any) 
     return out
 
 
-def summary(view: Any) -> dict[str, Any] | None:
-    """The latest period's lights, JSON-ready, or None without returns."""
+def summary(view: Any, warn: Callable[[str], None] | None = None) -> dict[str, Any] | None:
+    """The latest period's lights, JSON-ready, or None without returns. `warn` gets each place
+    where the ledger no longer matches the plan (plangen.progress.returns; never a failure)."""
     from plangen.progress.report import build_report
+    from plangen.progress.returns import ledger_warnings
     from plangen.progress.schedule import parse_period
 
     ledger = _ledger(view)
     if ledger is None or not ledger.periods():
         return None
+    for w in ledger_warnings(view, ledger, ledger_path(view.source)) if warn else ():
+        warn(w.format())
     p = parse_period(ledger.periods()[0], view.progress)
     rep = build_report(view, ledger, p)
     t = rep.overall

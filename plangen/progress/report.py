@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plangen.errors import PlangenError, display_path
 from plangen.progress.ledger import Entry, Ledger, ReportHeader
+from plangen.progress.returns import PeriodReturns, period_returns
 from plangen.progress.schedule import Judgement, Period, judge, parse_period
 from plangen.view import DocumentView, ItemView, NoticeView, balanced_lines, gongwen_date
 
@@ -27,6 +28,8 @@ class ItemStanding:
     judgement: Judgement
     lead: Entry | None
     assists: tuple[Entry, ...]
+    office: str = ""  # the lead office this period: whose form listed the item as led, else the plan's
+    late: bool = False  # the lead return arrived after the period's due day (逾期报送)
 
     @property
     def standing(self) -> str:
@@ -65,6 +68,13 @@ class Report:
     leaders: tuple[Tally, ...]
     notice: NoticeView  # the report's 版头, title, signature and date, laid out like a notice
     missing_offices: tuple[str, ...]  # offices leading items with no return this period
+    late_offices: tuple[tuple[str, dt.date], ...] = ()  # offices whose return came after the due day
+    unlisted: tuple[ItemView, ...] = ()  # items not on their lead office's form of this period (未列入)
+    submitted: dict[str, str] = field(default_factory=dict)  # office → 按时报送 | 逾期报送 | 未报送
+
+    @property
+    def due(self) -> dt.date:
+        return self.period.due(self.view.progress)
 
     @property
     def lagging(self) -> tuple[ItemStanding, ...]:
@@ -101,16 +111,22 @@ def _tally(name: str, rows: Sequence[ItemStanding], assist: int = 0, post: str =
                  by.count("未报送"), assist, post)
 
 
-def standings(view: DocumentView, ledger: Ledger, period: Period) -> tuple[ItemStanding, ...]:
-    entries = ledger.for_period(period.key)
-    by_key = {(e.item, e.office): e for e in entries}
-    out = []
+def standings(view: DocumentView, ledger: Ledger,
+              period: Period) -> tuple[tuple[ItemStanding, ...], tuple[ItemView, ...], PeriodReturns]:
+    """(the items counted this period, the items 未列入 this period, the period's returns);
+    the rules are in plangen.progress.returns."""
+    pr = period_returns(view, ledger, period)
+    out, unlisted = [], []
     for item in view.plan.items:
-        lead = by_key.get((item.id or "", item.lead_office or ""))
+        lead = pr.lead_entry(item)
+        if lead is None and not pr.listed(item):
+            unlisted.append(item)
+            continue
         j = judge(view, item, period, lead.percent if lead else None, lead.status if lead else None)
-        assists = tuple(by_key[(item.id or "", o)] for o in item.assist_offices if (item.id or "", o) in by_key)
-        out.append(ItemStanding(item, j, lead, assists))
-    return tuple(out)
+        office = lead.office if lead else item.lead_office or ""
+        out.append(ItemStanding(item, j, lead, pr.assists(item), office,
+                                lead is not None and pr.late(lead.office) is not None))
+    return tuple(out), tuple(unlisted), pr
 
 
 def _header(view: DocumentView, period: Period, ledger: Ledger, cli: dict[str, str | None]) -> NoticeView:
@@ -132,27 +148,53 @@ def _header(view: DocumentView, period: Period, ledger: Ledger, cli: dict[str, s
 
 def build_report(view: DocumentView, ledger: Ledger, period: Period,
                  cli: dict[str, str | None] | None = None) -> Report:
-    rows = standings(view, ledger, period)
+    rows, unlisted, pr = standings(view, ledger, period)
+    names = [o.name for o in view.plan.offices]
+    names += [s.office for s in rows if s.office and s.office not in names]  # a lead since dropped
+    assist = {o.name: len(o.assist) for o in view.plan.offices}
     offices = []
-    for o in view.plan.offices:
-        lead = [s for s in rows if s.item.lead_office == o.name]
-        if lead or o.assist:
-            offices.append(_tally(o.name, lead, assist=len(o.assist)))
+    for name in dict.fromkeys(names):
+        lead = [s for s in rows if s.office == name]
+        if lead or assist.get(name):
+            offices.append(_tally(name, lead, assist=assist.get(name, 0)))
     leaders = []
     for x in view.plan.leaders:
         leaders.append(_tally(x.name, [s for s in rows if x.name in s.item.leaders], post=x.post))
-    missing = tuple(dict.fromkeys(s.item.lead_office for s in rows
-                                  if s.standing == "未报送" and s.item.lead_office))
+    missing = tuple(dict.fromkeys(s.office for s in rows if s.standing == "未报送" and s.office))
+    late = tuple((o.name, day) for o in offices if (day := pr.late(o.name)) is not None)
+    submitted = {o.name: "未报送" if o.name not in pr.returns else "逾期报送" if pr.late(o.name) else "按时报送"
+                 for o in offices}
     return Report(view, period, rows, _tally("合计", rows), tuple(offices), tuple(leaders),
-                  _header(view, period, ledger, cli or {}), missing)  # type: ignore[arg-type]
+                  _header(view, period, ledger, cli or {}), missing, late, unlisted,  # type: ignore[arg-type]
+                  submitted)
+
+
+def submission_lines(report: Report) -> list[str]:
+    """The paragraphs of the 报送情况 section (DOCX and PDF print the same)."""
+    lines = []
+    if report.missing_offices:
+        lines.append(f"{'、'.join(report.missing_offices)}未报送本期推进情况，其牵头事项按“未报送”统计。")
+    if report.late_offices:
+        who = "、".join(f"{o}（{_month_day(d, report.period)}报送）" for o, d in report.late_offices)
+        lines.append(f"{who}逾期报送（报送截止时间为{gongwen_date(report.due)}），报送内容已收录，照常统计。")
+    if not lines:
+        lines.append("各股室均已按时报送。")
+    if report.unlisted:
+        titles = "、".join(f"“{i.title}”" for i in report.unlisted)
+        lines.append(f"{titles}共{len(report.unlisted)}项为本期推进情况表生成后新增或调整了牵头股室，本期不作统计。")
+    return lines
+
+
+def _month_day(d: dt.date, period: Period) -> str:
+    return f"{d.month}月{d.day}日" if d.year == period.year else gongwen_date(d)
 
 
 def lag_text(s: ItemStanding) -> str:
     """One lagging item, as the report prints it."""
     j = s.judgement
     who = []
-    if s.item.lead_office:
-        who.append(f"牵头股室：{s.item.lead_office}")
+    if s.office:
+        who.append(f"牵头股室：{s.office}")
     if s.item.leaders:
         who.append(f"责任领导：{'、'.join(s.item.leaders)}")
     pct = "未填报进度" if j.percent is None else f"完成进度{j.percent:g}%"
@@ -223,6 +265,10 @@ def run_report(plan: Path, *, period: str, outdir: Path | None, formats: Sequenc
     if p.key not in ledger.periods():
         have = "、".join(ledger.periods()) or "无"
         raise PlangenError(f"台账中没有 {p.key} 期的报送（已有：{have}）。请先收录该期的推进情况表。")
+    from plangen.progress.returns import ledger_warnings
+
+    for w in ledger_warnings(view, ledger, lpath):  # warnings only: the report is still made
+        sys.stderr.write(w.format() + "\n")
     report = build_report(view, ledger, p, header)
     profile = load_profile(fonts)
     root, paths = report_paths(outdir, view.name, p.key)

@@ -15,7 +15,7 @@ from docx.shared import Pt
 
 from plangen.fonts import FontProfile
 from plangen.outio import document_bytes
-from plangen.progress.report import ItemStanding, Report, lag_text
+from plangen.progress.report import ItemStanding, Report, lag_text, submission_lines
 from plangen.progress.schedule import LIGHT_COLOURS
 from plangen.render import oxml
 from plangen.layout import decide_layout
@@ -26,7 +26,7 @@ from plangen.templates import resolve_template
 LINE = oxml.LINE_PITCH_TWIPS
 CHAR = oxml.CHAR_TWIPS
 TEXT_WIDTH = round(156 / 25.4 * 1440)
-OFFICE_COLS = ("股室", "牵头任务数", "已完成", "按序时", "滞后", "未报送", "完成率", "配合任务数")
+OFFICE_COLS = ("股室", "牵头任务数", "已完成", "按序时", "滞后", "未报送", "完成率", "配合任务数", "报送情况")
 LEADER_COLS = ("责任领导", "任务数", "已完成", "按序时", "滞后", "未报送", "完成率")
 ATTACH_COLS = ("序号", "工作任务", "牵头股室", "责任领导", "完成时限", "序时进度", "完成进度", "本期进展情况")
 TEXT_COLS = {"工作任务", "本期进展情况", "存在问题"}  # left-aligned; every other column is centred
@@ -99,11 +99,11 @@ def _body(tpl: Any, report: Report, profile: FontProfile) -> Any:
     _spacing(_para(sd, "GWFlush", n.to), before=LINE)
     _para(sd, "GWBody", report.opening)
     _heading(sd, "一、各股室推进情况")
-    rows = [(t.name, str(t.total), str(t.done), str(t.on_track), str(t.lagging), str(t.missing), t.rate, str(t.assist))
-            for t in report.offices]
+    rows = [(t.name, str(t.total), str(t.done), str(t.on_track), str(t.lagging), str(t.missing), t.rate, str(t.assist),
+             report.submitted.get(t.name, "")) for t in report.offices]
     o = report.overall
-    rows.append(("合计", str(o.total), str(o.done), str(o.on_track), str(o.lagging), str(o.missing), o.rate, ""))
-    _table(sd, OFFICE_COLS, rows, (3, 2, 1.5, 1.5, 1.5, 1.5, 1.8, 2), profile)
+    rows.append(("合计", str(o.total), str(o.done), str(o.on_track), str(o.lagging), str(o.missing), o.rate, "", ""))
+    _table(sd, OFFICE_COLS, rows, (3, 2, 1.5, 1.5, 1.5, 1.5, 1.8, 2, 2.4), profile)
     if report.leaders:
         _heading(sd, "二、各分管领导负责事项推进情况")
         rows = [(t.name, str(t.total), str(t.done), str(t.on_track), str(t.lagging), str(t.missing), t.rate)
@@ -118,11 +118,9 @@ def _body(tpl: Any, report: Report, profile: FontProfile) -> Any:
             p.add_run(lag_text(s))
     else:
         _para(sd, "GWBody", "本期没有滞后或逾期事项。")
-    _heading(sd, f"{numerals[1]}、未报送情况")
-    if report.missing_offices:
-        _para(sd, "GWBody", f"{'、'.join(report.missing_offices)}未按时报送本期推进情况，其牵头事项按“未报送”统计。")
-    else:
-        _para(sd, "GWBody", "各股室均已按时报送。")
+    _heading(sd, f"{numerals[1]}、报送情况")
+    for line in submission_lines(report):
+        _para(sd, "GWBody", line)
     _heading(sd, f"{numerals[2]}、下步要求")
     _para(sd, "GWBody", "各股室要对照序时进度抓好落实，滞后事项的牵头股室要查明原因、明确措施和时限，"
                         "在下期推进情况表中报告整改情况；分管领导要加强调度，确保各项任务按期完成。")
@@ -176,7 +174,7 @@ def _attachments(sd: Any, report: Report, profile: FontProfile) -> None:
 
 def _row(i: int, s: ItemStanding) -> list[str]:
     it = s.item
-    return [str(i), it.title, it.lead_office or "", "、".join(it.leaders), it.due or "全年",
+    return [str(i), it.title, s.office, "、".join(it.leaders), it.due or "全年",
             _pct(s.judgement.expected), _pct(s.judgement.percent)]
 
 

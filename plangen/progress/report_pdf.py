@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from plangen.fonts import FontProfile, font_css
-from plangen.progress.report import Report, lag_text
+from plangen.progress.report import Report, lag_text, submission_lines
 from plangen.progress.report_docx import ATTACH_COLS, LAG_COLS, LEADER_COLS, OFFICE_COLS
 from plangen.progress.schedule import LIGHT_COLOURS
 from plangen.render.justify import space_cancel_css
@@ -38,6 +38,7 @@ def report_html(report: Report, profile: FontProfile) -> tuple[str, Any]:
     html = env.get_template(path.name).render(
         report=report, n=n, fonts=fonts, font_css=font_css(profile), created=_created(report),
         mark_size=mark_font_size(n.mark_lines, n.mark_suffix), lag_text=lag_text, colours=LIGHT_COLOURS,
+        submission_lines=submission_lines,
         office_cols=OFFICE_COLS, leader_cols=LEADER_COLS, attach_cols=ATTACH_COLS, lag_cols=LAG_COLS,
         max_total=max([t.total for t in report.offices] or [1]) or 1, word_spacing=space_cancel_css(profile))
     return html, path

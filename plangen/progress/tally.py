@@ -20,12 +20,17 @@ PERIOD_COLS = ("序时进度", "完成进度", "状态", "配合股室报送")
 PERIOD_WIDTHS = (9, 9, 14, 24)
 
 
-def status_text(light: str, standing: str) -> str:
+UNLISTED = "本期未列入"  # not on the lead office's form of that period (plangen.progress.returns)
+
+
+def status_text(light: str, standing: str, late: bool = False) -> str:
     if light in ("yellow", "red"):
-        return f"{standing}（{LIGHT_WORDS[light]}）"
-    if light == "blue":
-        return f"{standing}（临近时限）"
-    return standing
+        text = f"{standing}（{LIGHT_WORDS[light]}）"
+    elif light == "blue":
+        text = f"{standing}（临近时限）"
+    else:
+        text = standing
+    return text + ("（逾期报送）" if late else "")
 
 
 def _styles() -> dict[str, Any]:
@@ -68,26 +73,30 @@ def _ledger_sheet(ws: Any, view: DocumentView, reports: list[Report], fonts: tup
         for c in range(1, ncol + 1):
             cell = ws.cell(r, c)
             cell.font, cell.fill, cell.border, cell.alignment = Font(name=head, bold=True), st["head_fill"], st["border"], st["centre"]
+    by_id = {rep.period.key: {s.item.id: s for s in rep.standings} for rep in reports}
     for i, item in enumerate(view.plan.items):
         r = 5 + i
         values: list[Any] = [number(item), item.title, item.lead_office or "", "、".join(item.assist_offices),
                              "、".join(item.leaders), item.due or "全年"]
         for rep in reports:
-            s = rep.standings[i]
+            s = by_id[rep.period.key].get(item.id)
+            if s is None:
+                values += [None, None, UNLISTED, ""]
+                continue
             j = s.judgement
             assists = "；".join(f"{e.office}：{'' if e.percent is None else f'{e.percent:g}%'}{e.status or ''}"
                                for e in s.assists)
             values += [j.expected / 100, None if j.percent is None else j.percent / 100,
-                       status_text(s.light, s.standing), assists]
+                       status_text(s.light, s.standing, s.late), assists]
         for c, v in enumerate(values, 1):
             cell = cells.text(ws, r, c, v)
             cell.font, cell.border, cell.alignment = Font(name=body, size=10.5), st["border"], st["wrap"]
             k, j = divmod(c - len(ITEM_COLS) - 1, len(PERIOD_COLS))
             if c > len(ITEM_COLS) and j in (0, 1):
                 cell.number_format = "0.0%"
-            if c > len(ITEM_COLS) and j == 2:
-                colour = LIGHT_COLOURS[reports[k].standings[i].light]
-                cell.fill = st["PatternFill"]("solid", fgColor=colour)
+            s = by_id[reports[k].period.key].get(item.id) if c > len(ITEM_COLS) else None
+            if s is not None and j == 2:
+                cell.fill = st["PatternFill"]("solid", fgColor=LIGHT_COLOURS[s.light])
     last = 4 + len(view.plan.items)
     ws.auto_filter.ref = f"A4:{get_column_letter(ncol)}{max(last, 5)}"
     ws.freeze_panes = "C5"
@@ -123,6 +132,12 @@ def _summary(ws: Any, title: str, head: tuple[str, ...], rows: list[tuple[Any, .
     ws.auto_filter.ref = f"A2:{get_column_letter(len(head))}{2 + max(1, len(rows))}"
     ws.freeze_panes = "A3"
     _print(ws, "2:2", landscape=False)
+
+
+def _submitted(rep: Report, office: str) -> str:
+    """按时报送 | 逾期报送（6月28日） | 未报送, as the 督查通报's 报送情况 says."""
+    late = dict(rep.late_offices).get(office)
+    return f"逾期报送（{late.month}月{late.day}日）" if late else rep.submitted.get(office, "")
 
 
 def _rate(done: int, total: int) -> float | None:
@@ -164,12 +179,12 @@ def render_tally(view: DocumentView, ledger: Ledger, period: Period, profile: An
     _summary(wb.create_sheet("领导汇总"), f"各分管领导负责事项推进情况（{period.label}）", head,
              [(t.name, t.post, t.total, t.done, t.on_track, t.lagging, t.missing, _rate(t.done, t.total))
               for t in rep.leaders], fonts)
-    head = ("股室", "牵头任务数", "已完成", "按序时", "滞后", "未报送", "完成率", "配合任务数")
+    head = ("股室", "牵头任务数", "已完成", "按序时", "滞后", "未报送", "完成率", "配合任务数", "报送情况")
     offices = [t for t in rep.offices if t.total]
     ws = wb.create_sheet("股室完成情况")
     _summary(ws, f"各股室牵头任务推进情况（{period.label}）", head,
-             [(t.name, t.total, t.done, t.on_track, t.lagging, t.missing, _rate(t.done, t.total), t.assist)
-              for t in offices], fonts)
+             [(t.name, t.total, t.done, t.on_track, t.lagging, t.missing, _rate(t.done, t.total), t.assist,
+               _submitted(rep, t.name)) for t in offices], fonts)
     if offices:
         _office_chart(ws, len(offices))
     return workbook_bytes(wb, f"{view.plan.title}督查台账")
