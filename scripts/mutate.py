@@ -147,6 +147,22 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("serve: rosters shown as plans", "plangen/serve/state.py",
       "if is_roster_path(f) or f.name.endswith(NOT_PLANS) or not f.is_file():", "if not f.is_file():",
       ("tests/test_serve.py",)),
+    # -- progress: the plan edited mid-year, late returns --------------------------------------
+    M("progress: items missing from the lead's form blamed as 未报送", "plangen/progress/returns.py",
+      '        return r is None or r.led is None or (item.id or "") in r.led\n', "        return True\n",
+      ("tests/test_progress_planedit.py",)),
+    M("progress: the lead at the time of the form ignored", "plangen/progress/returns.py",
+      "leads[0] if leads else None)", "None)", ("tests/test_progress_planedit.py",)),
+    M("progress: late returns counted as on time", "plangen/progress/returns.py",
+      "return day if day is not None and day > self.due else None", "return None",
+      ("tests/test_progress_planedit.py",)),
+    M("progress: a correction after the due day makes the return late", "plangen/progress/collect.py",
+      "    return min(old.received, received) if old is not None and old.received else received\n",
+      "    return received\n", ("tests/test_progress_planedit.py",)),
+    M("progress: forms of an earlier plan version rejected", "plangen/progress/collect.py",
+      '    if ident.get("digest") != mine or', "    if True or", ("tests/test_progress_planedit.py",)),
+    M("progress: ledger rows for removed items not warned", "plangen/progress/returns.py",
+      "    if not gone and not twice:\n        return []\n", "    return []\n", ("tests/test_progress_planedit.py",)),
 )
 
 
