@@ -219,3 +219,16 @@ def test_late_return_replaced_keeps_first_day(tmp_path: Path) -> None:
     assert [str(r["received"]) for r in ledger(tmp_path)["returns"]] == ["2024-06-25"]
     rc, _, err = collect(tmp_path, second, received="6月28日")
     assert rc == 1 and "--received “6月28日”不是日期：请写作 2024-06-28（收到表格的日期，省略时为今天）。" in err
+
+
+def test_carry_unfinished_includes_unlisted(edited: Path, tmp_path: Path) -> None:
+    """An item 未列入 in the last period (added after its forms) is unfinished: it is carried."""
+    for f in ("town-2024.yaml", "town.roster.yaml", "town-2024.progress.yaml"):
+        shutil.copy(edited / f, tmp_path / f)
+    r = run("new", "--from", "town-2024.yaml", "--year", "2025", "--carry-unfinished", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    new = (tmp_path / "town-2025.yaml").read_text(encoding="utf-8")
+    items = {i["id"]: i for s in yaml.safe_load(new)["plan"]["sections"] for i in s["items"]}
+    assert items["newone"].get("carried") is True and items["safety-edu"].get("carried") is True
+    assert "上年度6月未列入推进情况表" in new
+    assert not items["school-check"].get("carried")  # 已完成
