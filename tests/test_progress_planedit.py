@@ -232,3 +232,45 @@ def test_carry_unfinished_includes_unlisted(edited: Path, tmp_path: Path) -> Non
     assert items["newone"].get("carried") is True and items["safety-edu"].get("carried") is True
     assert "上年度6月未列入推进情况表" in new
     assert not items["school-check"].get("carried")  # 已完成
+
+
+def test_two_lead_returns_after_a_lead_change(edited: Path) -> None:
+    """routine went to 教育股 in June; 教育股 returns a June form of the edited plan too: the
+    current lead's return counts, 体育股's stays in the ledger, and the report says so (W642)."""
+    base = edited.parent / "twice"
+    shutil.copytree(edited, base)
+    forms = make_forms(base)
+    again = fill(forms / "教育股-2024-06.xlsx", base / "教育股-2024-06.xlsx",
+                 {**FILLS["教育股"], "routine": ("教育股接手后修订制度", 55, "推进中", "")})
+    rc, out, err = collect(base, again, received="2024-06-25")
+    assert rc == 0 and err == "" and "替换了此前收录的同期报送" in out, err
+    r = run("progress", "report", "town-2024.yaml", "--period", "2024-06", "--formats", "docx", cwd=base)
+    assert r.returncode == 0, r.stderr
+    lines = (base / "town-2024.progress.yaml").read_text(encoding="utf-8").splitlines()
+    at = next(k for k, line in enumerate(lines) if line == "    item: routine" and lines[k + 1] == "    office: 体育股")
+    start = max(k for k in range(at) if lines[k].startswith("  - period:"))
+    assert (f"town-2024.progress.yaml:{start + 1}:5: 警告 W642: 2024-06 期“加强体育常规管理”有两份牵头报送（教育股、体育股）："
+            "按教育股的报送计，体育股的保留在台账中（牵头股室以计划为准（现为教育股）；如需改按另一份计，请修改计划的 offices）"
+            ) in r.stderr.splitlines(), r.stderr
+    d = docx.Document(str(base / "output" / "town-2024" / "progress" / "2024-06" / "督查通报-2024-06.docx"))
+    table = next(t for t in d.tables if t.cell(0, 0).text == "股室")
+    got = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table.rows[1:]}
+    assert got["教育股"][0] == "4" and got["体育股"][0] == "0"  # routine now counted under 教育股
+    assert got["教育股"][-1] == "按时报送"  # the first 教育股 return came on 6-28, this one on 6-25
+
+
+def test_old_form_still_checked_cell_by_cell(tmp_path: Path) -> None:
+    """A form of an earlier plan version gets the same checks of what the office filled in;
+    with an error nothing of it reaches the ledger (exit 1), the warnings are listed too."""
+    plan_copy(tmp_path)
+    forms = make_forms(tmp_path)
+    edit_plan(tmp_path / "town-2024.yaml")
+    bad = fill(forms / "体育股-2024-06.xlsx", tmp_path / "体育股-2024-06.xlsx",
+               {**FILLS["体育股"], "routine": ("制度修订中", "过半", "推进中", "")})
+    rc, _, err = collect(tmp_path, bad, received="2024-06-24")
+    assert rc == 1
+    lines = err.splitlines()
+    assert "体育股-2024-06.xlsx!进展填报!G5: 错误 E631: 完成进度“过半”不是 0～100 之间的数字（请填写数字，如 50 或 50%（“约50%”也可以），不要写“过半”等文字）" in lines
+    assert any(line.startswith("体育股-2024-06.xlsx: 警告 W615:") for line in lines)
+    assert "1 个文件有问题，未收录：体育股-2024-06.xlsx。请按上面的提示修改后重新报送。" in lines
+    assert not (tmp_path / "town-2024.progress.yaml").exists() or not ledger(tmp_path)["entries"]
