@@ -190,3 +190,20 @@ def test_check_reports_a_bad_look_file(tmp_path: Path) -> None:
     result = check_file(_plan(tmp_path, "做好工作。"))
     found = [p for p in result.problems.items if p.code == "E703"]
     assert found and str(found[0].pos).endswith("sheet.yaml:2:7"), [p.format() for p in result.problems.items]
+
+
+def test_group_heading_never_last_on_a_page(yunxi_pdfs) -> None:  # type: ignore[no-untyped-def]
+    """A leader sheet's section heading row stays with its first item (WeasyPrint left
+    “二、聚焦全面发展…” alone at the bottom of 陈玲玲's page 2)."""
+    view = load_view(YUNXI)
+    headings = {f"{s.label}{s.title}" for x in view.plan.leaders for s, _ in x.groups}
+    seen = 0
+    for k, data in yunxi_pdfs.items():
+        if not k.startswith("sheets/领导-"):
+            continue
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                lines = [x for x in (page.extract_text() or "").splitlines() if not re.fullmatch(r"— \d+ —", x)]
+                seen += sum(x in headings for x in lines)
+                assert lines[-1] not in headings, (k, page.page_number, lines[-1])
+    assert seen >= len(view.plan.leaders)
