@@ -179,9 +179,10 @@ def build_sheet(view: DocumentView, spec: SheetSpec) -> Sheet:
 
 
 def sheet_weight(view: DocumentView, spec: SheetSpec) -> float:
-    """A sheet's work, in the units of plangen.formats' sheet costs (about its seconds for all
-    three formats on 云溪): an office or leader sheet by its rows, the overall sheet by its
-    items × offices matrix."""
+    """A sheet's work, in the units of plangen.formats' sheet costs (a format's cost_per_unit ×
+    this ≈ its seconds; the units were the seconds of all three formats on 云溪 while the sheet
+    PDFs went through WeasyPrint, about five times today's): an office or leader sheet by its
+    rows, the overall sheet by its items × offices matrix."""
     plan = view.plan
     items = len(plan.items)
     if spec.kind == "overall":
