@@ -143,3 +143,22 @@ def test_a_wrong_prediction_falls_back_to_spaces_everywhere(monkeypatch: pytest.
         assert len(full) > 150
         off = [a[-1]["x1"] + LETTER_SPACING - RIGHT for a in full]
         assert all(abs(e) <= 1 for e in off)
+
+
+def test_pdf_streams_at_zlib_level_6() -> None:
+    """plangen.deflate: pydyf's streams are compressed at level 6 (the same bytes as zlib's
+    own level 6), and the plan PDF's streams still inflate."""
+    import zlib
+
+    import pydyf
+    import pypdf
+
+    data = "".join(f"{i} 0 0 {i} re f\n" for i in range(3000)).encode()
+    written = pydyf.Stream([data], compress=True).data  # <</Filter … /Length n>> stream … endstream
+    body = written.split(b"\nstream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+    assert body == zlib.compress(data, 6)
+    assert body != zlib.compress(data, 9)
+    view = load_view(YUNXI)
+    pdf, _ = fresh_render(view)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.pages[2].extract_text()  # content streams inflate
