@@ -274,3 +274,26 @@ def test_old_form_still_checked_cell_by_cell(tmp_path: Path) -> None:
     assert any(line.startswith("体育股-2024-06.xlsx: 警告 W615:") for line in lines)
     assert "1 个文件有问题，未收录：体育股-2024-06.xlsx。请按上面的提示修改后重新报送。" in lines
     assert not (tmp_path / "town-2024.progress.yaml").exists() or not ledger(tmp_path)["entries"]
+
+
+def test_ledger_written_before_received_and_led(tmp_path: Path) -> None:
+    """A ledger of the earlier format (returns without received and led) reads as before:
+    nothing late, nothing 未列入, items without a lead return 未报送."""
+    from plangen.progress.ledger import load_ledger
+    from plangen.progress.report import build_report, submission_lines
+    from plangen.progress.schedule import parse_period
+    from plangen.view import load_view
+
+    plan_copy(tmp_path)
+    sha = "0" * 64
+    (tmp_path / "town-2024.progress.yaml").write_text(
+        "plan: town-2024\nreport: {}\nreturns:\n"
+        f"  - {{period: 2024-06, office: 体育股, file: 体育股-2024-06.xlsx, sha256: '{sha}'}}\n"
+        "entries:\n  - {period: 2024-06, item: games, office: 体育股, role: 牵头, percent: 80, status: 推进中}\n",
+        encoding="utf-8")
+    view = load_view(tmp_path / "town-2024.yaml")
+    rep = build_report(view, load_ledger(tmp_path / "town-2024.progress.yaml", view.name), parse_period("2024-06"))
+    assert rep.unlisted == () and rep.late_offices == ()
+    assert rep.submitted["体育股"] == "按时报送" and rep.submitted["教育股"] == "未报送"
+    assert rep.counts_sentence == "共8项：已完成0项，按序时推进0项，滞后1项，未报送7项"
+    assert submission_lines(rep) == ["办公室、教育股、体育股、信息中心未报送本期推进情况，其牵头事项按“未报送”统计。"]
