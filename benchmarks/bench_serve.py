@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -58,6 +60,29 @@ def wait_version(port: int, name: str, above: int, timeout: float = 120) -> dict
     raise SystemExit("timed out")
 
 
+class Events:
+    """The server-sent events of /events, as the plan page receives them (no polling: a poll
+    every few milliseconds would take CPU from the render it waits for)."""
+
+    def __init__(self, port: int) -> None:
+        self.queue: queue.Queue[dict] = queue.Queue()  # type: ignore[type-arg]
+        self.response = urllib.request.urlopen(f"http://127.0.0.1:{port}/events", timeout=600)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for raw in self.response:
+            line = raw.decode("utf-8").strip()
+            if line.startswith("data:"):
+                self.queue.put(json.loads(line[5:]))
+
+    def wait(self, name: str, above: int, timeout: float = 120) -> int:
+        end = time.monotonic() + timeout
+        while True:
+            event = self.queue.get(timeout=max(0.01, end - time.monotonic()))
+            if event.get("plan") == name and event.get("version", 0) > above:
+                return int(event["version"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--saves", type=int, default=100)
@@ -77,15 +102,16 @@ def main() -> None:
             plan = plans / "yunxi-2024.yaml"
             text = plan.read_text(encoding="utf-8")
             first = re.search(r"\n\s+- (?:id: \S+\n\s+)?title: (.+)\n", text).group(1)  # type: ignore[union-attr]
+            events = Events(port)
             times: list[float] = []
             renders: list[float] = []  # in the worker
             scheduled: list[float] = []  # from the watcher's request to the new version
             for k in range(args.saves):
                 t0 = time.perf_counter()
                 plan.write_text(text.replace(f"title: {first}", f"title: {first}（第{k}次）", 1), encoding="utf-8")
-                state = wait_version(port, "yunxi-2024", state["version"])
-                v = state["good_version"]
-                get(port, f"/plan/yunxi-2024/v/{v}/page/1.png")
+                v = events.wait("yunxi-2024", state["version"])
+                get(port, f"/plan/yunxi-2024/v/{v}/page/1.png")  # a good version: its pages exist
+                state = {"version": v}
                 times.append(time.perf_counter() - t0)
                 split = json.loads(get(port, "/status"))["last_render_seconds"]
                 renders.append(split.get("render") or 0.0)
