@@ -124,8 +124,13 @@ def main() -> None:
             build_scale(Path(tmp))
         report()
         return
+    from plangen.render import pdf as pdf_module
     from plangen.render.docx import render_docx
-    from plangen.render.pdf import render_pdf
+
+    def render_pdf(view, **kw):  # type: ignore[no-untyped-def]
+        """A new PDF each time: render_pdf keeps the last one (for `--formats pdf,ofd`)."""
+        pdf_module._LAST.clear()
+        return pdf_module.render_pdf(view, **kw)
     from plangen.sheets import list_sheets, render_sheets
 
     profile = load_profile()

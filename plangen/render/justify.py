@@ -41,15 +41,8 @@ def spaced(text: str) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=32)
 def _space_em(path: str, index: int) -> float:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path, fontNumber=index, lazy=True)
-    glyph = font.getBestCmap().get(0x20)
-    if glyph is None:
-        return 0.25
-    return font["hmtx"][glyph][0] / font["head"].unitsPerEm
+    return _advances(path, index).get(0x20, 0.25)
 
 
 def space_em(profile: FontProfile, role: str) -> float:
