@@ -34,9 +34,11 @@ class BodyMixin:
     words: Any
     restarts: int
     block: bool = False
+    promote: bool = False  # （一） headings are the parts (no 一、 in the plan)
 
     def _body(self, lines: list[Line]) -> list[dict[str, Any]]:
         st = _State()
+        self._top_level(st, lines)
         for ln in lines:
             if not self._heading(st, ln) and not self._numbered(st, ln):
                 self._running(st, ln)
@@ -80,11 +82,30 @@ class BodyMixin:
             f"{self.report.source}:{subs[0]['_line']}: 部分“{sec['title']}”的（一）（二）…条目写有正文或责任注释，"
             "按工作任务导入（打印时编号为 1. 2. …），请核对")
 
+    def _top_level(self, st: _State, lines: list[Line]) -> None:
+        """Plans without 一、 parts: （一） headings are the parts; with neither, the items go into
+        one part the user is asked to name."""
+        kinds = {mk[0] for ln in lines if (mk := marker(ln.text)) is not None}
+        if "section" in kinds or not lines:
+            return
+        where = f"{self.report.source}:{lines[0].no}"
+        if "subsection" in kinds:
+            self.promote = True
+            self.report.notes.append(f"{where}: 没有“一、”这样的部分标题，按“（一）”标题分部分导入（打印时编号为 一、 二、 …），请核对")
+            return
+        sec: dict[str, Any] = {"title": "工作任务", "_text": [], "_items": [], "_subs": []}
+        st.sections.append(sec)
+        st.items, st.text = sec["_items"], sec["_text"]
+        self.report.notes.append(f"{where}: 没有“一、”这样的部分标题，所有任务放在一个部分“工作任务”中；"
+                                 "请把 sections 中的 title 改成合适的标题")
+
     def _heading(self, st: _State, ln: Line) -> bool:
         mk = marker(ln.text)
         if mk is None or mk[0] not in ("section", "subsection"):
             return False
         kind, n, end = mk
+        if self.promote and kind == "subsection":
+            kind = "section"
         title = ln.text[end:].strip().rstrip("。")
         if kind == "section":
             if ln.inline and n != len(st.sections) + 1:
@@ -177,9 +198,16 @@ def _block_style(sections: list[dict[str, Any]]) -> bool:
              [d for s in sections for sub in s["_subs"] for d in sub["_items"]]
     if not drafts:
         return False
-    short = sum(1 for d in drafts if len(d.parts) > 1 and len(d.parts[0]) <= 40
-                and d.parts[0].rstrip("。").count("。") == 0 and d.parts[0].endswith("。"))
+    short = sum(1 for d in drafts if len(d.parts) > 1 and _heading_line(d.parts[0]))
     return short >= max(1, len(drafts) * 0.6)
+
+
+def _heading_line(text: str) -> bool:
+    """One short sentence ending with 。 (六安), or a short phrase without any punctuation
+    (`1.深化党的全面领导` with the text below; a line wrapped by a PDF has commas or is longer)."""
+    if text.endswith("。"):
+        return len(text) <= 40 and text[:-1].count("。") == 0
+    return len(text) <= 24 and not any(c in text for c in "。，,；;：:、！？")
 
 
 def all_items(plan: dict[str, Any]) -> list[dict[str, Any]]:

@@ -127,7 +127,9 @@ def _names(value: str) -> list[str]:
             cur.append(ch)
     if cur:
         out.append("".join(cur))
-    return [n for n in (x.strip("。.-—") for x in out) if n and any(c.isalnum() for c in n)]
+    names = (x.strip("。.-—") for x in out)  # `组织科、思政科等`: 等 closes the list, not a name
+    names = (n[:-1] if n.endswith("等") and len(n) > 2 else n for n in names)
+    return [n for n in names if n and any(c.isalnum() for c in n)]
 
 
 def _clean(value: str) -> str | None:

@@ -70,9 +70,12 @@ def to_date(text: str) -> dt.date | None:
         return None
 
 
+SUFFIX_RE = re.compile(r"[（(](?:试行|征求意见稿|草案|送审稿|修订)[）)]$")
+
+
 def is_title(text: str) -> bool:
     """A plan title: short, not numbered, ends with 工作要点/工作计划/工作安排/重点工作/要点…"""
-    t = text.rstrip("（）()试行征求意见稿")
+    t = SUFFIX_RE.sub("", text)
     return 3 <= len(text) <= 80 and not text.startswith("附件") and marker(text) is None and t.endswith(TITLE_WORDS) and text[-1] not in PUNCT_END
 
 
@@ -81,6 +84,19 @@ def heading(ln: Line) -> tuple[str, int, str] | None:
     if mk is None or mk[0] not in ("section", "subsection"):
         return None
     return mk[0], mk[1], ln.text[mk[2]:].strip()
+
+
+FILE_TITLE_RE = re.compile(r"[ \t]?\.(?:docx?|pdf|wps|txt)[ \t]?$", re.IGNORECASE)
+
+
+def _file_title(ln: Line) -> Line:
+    """`XX市教育局2024年工作要点.docx` (a file name shown as the page title) → the title."""
+    if len(ln.text) > 90 or "." not in ln.text:
+        return ln
+    m = FILE_TITLE_RE.search(ln.text)
+    if m is None or not is_title(normalise(ln.text[:m.start()])):
+        return ln
+    return Line(ln.no, ln.text[:m.start()], ln.raw, ln.inline)
 
 
 def _names(s: str) -> list[str]:
@@ -97,6 +113,7 @@ class Parser(BodyMixin):
         self.restarts = 0
         self.count = 0
         for ln in lines:
+            ln = _file_title(ln)
             why = is_debris(normalise(ln.text), ln.text) if len(ln.text) <= 300 else ""
             if why:  # judged whole before cutting: `发布时间：… 信息来源：… 阅读次数：`
                 self.report.dropped.append((ln.no, normalise(ln.text), why))
@@ -266,9 +283,14 @@ class Parser(BodyMixin):
             for ln in above:
                 self.report.unplaced.append((ln.no, ln.text))
             i += 1
-        while i < len(lines) and lines[i].text.replace(" ", "") == plan["title"].replace(" ", ""):
+        bare = plan["title"].replace(" ", "")
+        while i < len(lines) and lines[i].text.replace(" ", "") == bare:
             self.report.dropped.append((lines[i].no, lines[i].text, "重复的标题"))
             i += 1
+        if i < len(lines) and lines[i].text.startswith(bare) and marker(lines[i].text, len(bare)) is None:
+            ln = lines[i]  # `XX市教育局2024年工作要点总体要求：…` (the page repeats the title before the text)
+            self.report.dropped.append((ln.no, bare, "重复的标题"))
+            lines[i] = Line(ln.no, ln.text[len(bare):].lstrip(), ln.raw, ln.inline)
         year = YEAR_RE.search(plan["title"]) or YEAR_RE.search(notice.get("title", "")) or \
             re.search(r"(\d{4})", notice.get("title", ""))
         if year:

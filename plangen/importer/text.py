@@ -16,7 +16,8 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 CN_NUM = "一二三四五六七八九十"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 BLANKS = " \t\u3000\xa0"
-TITLE_WORDS = ("工作要点", "工作计划", "工作安排", "重点工作", "工作思路", "要点", "计划", "安排")
+TITLE_WORDS = ("工作要点", "工作计划", "工作安排", "重点工作", "工作思路", "工作意见", "要点", "计划", "安排",
+               "工作要點", "工作計劃", "工作計畫", "要點", "計劃", "計畫")  # traditional: sites that convert
 PUBLIC_NOTE_RE = re.compile(r"^[（(][ \t]?此件(?:主动|依申请|不予)?公开[ \t]?[）)]$")
 
 
@@ -87,11 +88,23 @@ _LATIN_GAP_RE = re.compile(f"[ \t](?<=[0-9A-Za-z][ \t])[ \t]*(?=[{CJK}])")
 _RUN_RE = re.compile(r"[ \t]{2,}")
 
 
+# Site debris inside a sentence: pinyin a converting site put after characters (`規(guī)劃`), and
+# the elision marks of sites that cut names out (`〔...〕市教育局`). Bounded, one tone mark each.
+_TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_RE = re.compile(f"(?<=[\u3400-\u9fff])\\([a-z]{{0,6}}[{_TONES}][a-z]{{0,6}}\\)")
+_ELISION_RE = re.compile(r"[〔\[［][ \t]?(?:\.{3,6}|…{1,2}|。{3})[ \t]?[〕\]］]")
+
+
 def normalise(text: str) -> str:
     """Drop extraction spaces next to Chinese text; half-width punctuation next to Chinese
     characters becomes full-width (the 公文 way); Latin words keep their spaces. Blanks between
-    names inside a responsibility note become 、 (they separate the names)."""
+    names inside a responsibility note become 、 (they separate the names). Pinyin after
+    characters and elision marks left by web sites are dropped."""
     text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\ufeff", "").strip()
+    if "(" in text:
+        text = _PINYIN_RE.sub("", text)
+    if "." in text or "…" in text or "。" in text:
+        text = _ELISION_RE.sub("", text)
     blanks = " " in text or "\t" in text
     if blanks:
         text = protect_note_spaces(text)
@@ -106,24 +119,27 @@ def normalise(text: str) -> str:
 
 PAGE_NO_RE = re.compile(r"[-—–－_ ]{0,8}\d{1,3}[-—–－_ ]{0,8}")
 PAGE_OF_RE = re.compile(r"第 ?\d{1,4} ?页(?:[ /，,]{0,3}共 ?\d{1,4} ?页)?")
-SITE_RE = re.compile(r"公网安备|ICP备|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话|"
+SITE_RE = re.compile(r"公网安备|ICP备|视力保护色|政务邮箱|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话|"
                      r"扫一扫|手机打开|打印本页|关闭窗口|返回顶部|【打印】|【关闭】|相关链接|附件下载")
 FILE_LINK_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|ofd|zip|rar)[）)]?$", re.IGNORECASE)
 CRUMBS = ">＞»›"
 META_RE = re.compile(
     r"【?(?:发布时间|发布日期|发文日期|成文日期|来源|信息来源|文章来源|作者|发布人|发布机构|浏览次数|阅读次数|浏览量|"
     r"点击数|点击量|阅读量|字号|字体|打印|关闭|分享到|索引号|组配分类|主题分类|文号|责任编辑|导语|"
-    r"上一篇|下一篇|【制定机关|【公布日期|【施行日期|【效力等级|【时效性|【主题分类|【字)[】]?[：: \t]")
+    r"更新时间|更新日期|上一篇|下一篇|【制定机关|【公布日期|【施行日期|【效力等级|【时效性|【主题分类|【字)[】]?[：: \t]")
 MENU_WORDS = frozenset((
     "首页", "政务资讯", "信息公开", "办事服务", "互动交流", "招生考试", "智能问答", "网站首页", "返回顶部", "打印本页",
     "关闭窗口", "登录", "注册", "海报", "侵权投诉", "投诉", "举报", "分享", "收藏", "点赞", "评论", "纠错", "打印",
     "关闭", "返回", "扫一扫", "手机版", "微信", "微博", "复制链接", "下载", "立即下载", "免费下载", "VIP专免", "VIP",
     "会员", "开通会员", "阅读全文", "展开全文", "全文阅读", "编辑", "[编辑]", "[編輯]", "正文", "文章属性", "相关文章",
-    "APP下载", "小字号", "大字号", "中字号", "字体：", "【打印】", "【关闭】",
+    "APP下载", "繁体版", "简体版", "繁體版", "ENGLISH", "English", "无障碍", "信息报送", "|", "小字号", "大字号", "中字号", "字体：", "【打印】", "【关闭】",
 ))
 TOKEN_RE = re.compile(
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|\d{1,9}\+?|\d{1,6}(?:\.\d{1,3})?[KMG]B|"
     r"\d{1,5}页|\d{1,9}次|页|次|\d{1,9}人(?:阅读|浏览)|浏览|阅读|\d{1,3}篇")
+
+
+DATED_RE = re.compile(r"(?:时间|日期)[：:][ \t]?\d{4}[-/.年]")  # `时间: 2017-02-10 14:40 来源:…`
 
 
 def _token_debris(tok: str) -> bool:
@@ -136,7 +152,7 @@ def is_debris(text: str, raw: str = "") -> str:
         return "页码"
     if len(text) > 200:
         return ""
-    if SITE_RE.search(text) or META_RE.match(text) or text.startswith("当前位置"):
+    if SITE_RE.search(text) or META_RE.match(text) or DATED_RE.match(text) or text.startswith("当前位置"):
         return "网页杂项"
     if len(text) <= 100 and sum(text.count(c) for c in CRUMBS) >= 2:
         return "网页杂项"  # breadcrumbs: 首页 > 政务公开 > 工作计划
@@ -194,7 +210,9 @@ def _cut_here(raw: str, a: int, b: int, head: bool) -> bool:
     return head and prev in _TITLE_LAST and raw[max(0, a - 6):a].endswith(TITLE_WORDS)
 
 
-_DIRECT_RE = re.compile(f"[。；;！？）)】](?=[{CN_NUM}（(0-9{CIRCLED}])")
+_DIRECT_RE = re.compile(f"[。；;！？!?）)】](?=[{CN_NUM}（(0-9{CIRCLED}])")
+_NOTE_ITEM_RE = re.compile(f"(?<=[{CJK}])\\d{{1,3}}[ \t]?[.．、]")
+NOTE_REACH = 60
 
 
 def _cuts(raw: str) -> list[tuple[int, int]]:
@@ -204,6 +222,10 @@ def _cuts(raw: str) -> list[tuple[int, int]]:
     for m in _DIRECT_RE.finditer(raw):
         if marker(raw, m.end()) is not None:
             spans.append((m.end(), m.end()))
+    for m in LABEL_RE.finditer(raw):  # `责任科室:组织科、思政科等2 .夯实…`: the next item ran into a note
+        n = _NOTE_ITEM_RE.search(raw, m.end(), m.end() + NOTE_REACH)
+        if n is not None and marker(raw, n.start()) is not None:
+            spans.append((n.start(), n.start()))
     return sorted(spans)
 
 
@@ -230,12 +252,19 @@ def cut_line(raw: str) -> list[str]:
     return _split_heading_text(out)
 
 
+_FIRST_ITEM_RE = re.compile(f"(?<=[{CJK}])1[ \t]?[.．、](?!\\d)")
+
+
 def _split_heading_text(pieces: list[str]) -> list[str]:
     """`一、指导思想 坚持以…。` (a heading that ran into its text) → heading, text."""
     out = []
     for p in pieces:
         mk = marker(p)
         if mk is not None and mk[0] in ("section", "subsection"):
+            one = _FIRST_ITEM_RE.search(p, mk[2])
+            if one is not None and "。" not in p[:one.start()] and marker(p, one.start()) is not None:
+                out += [p[:one.start()], p[one.start():]]  # `一、坚持党建引领1.强化…。` glued
+                continue
             m = re.search(r"[ \t\u3000\xa0]+", p[mk[2]:])
             if m is not None:
                 cut = mk[2] + m.start()
