@@ -129,7 +129,7 @@ class BodyMixin:
             return False
         kind, n, end = mk
         if kind == "item" and st.items is not None and (
-                n == st.next_item or (n == 1 and not st.items)):
+                n == st.next_item or (n == 1 and not st.items) or self._first_late(st, ln, n)):
             if n == 1 and st.total:
                 self.restarts += 1
                 sec = st.sections[-1]
@@ -146,15 +146,24 @@ class BodyMixin:
             return True
         return False
 
+    def _first_late(self, st: _State, ln: Line, n: int) -> bool:
+        """The plan's first item numbered 13.: a later page of a plan cut into pages on a web site."""
+        if st.total or st.items or ln.inline or n > 200:
+            return False
+        self.report.notes.append(f"{self.report.source}:{ln.no}: 第一个任务的编号是 {n}（前面的任务不在这份文本中？），"
+                                 "按顺序导入，打印时从 1 开始编号，请核对")
+        return True
+
     def _running(self, st: _State, ln: Line) -> None:
         if st.last is not None:
             note = note_line(ln.text)
             if note is not None:
                 st.last.notes.append(note)
             else:
-                (st.last.subitems[-1] if st.last.subitems else st.last.parts).append(ln.text)
+                target = st.last.subitems[-1] if st.last.subitems else st.last.parts
+                target.append(_entry(ln.text, target))
         elif st.text is not None:
-            st.text.append(ln.text)
+            st.text.append(_entry(ln.text, st.text))
         else:
             self.report.unplaced.append((ln.no, ln.text))
 
@@ -200,6 +209,11 @@ def _block_style(sections: list[dict[str, Any]]) -> bool:
         return False
     short = sum(1 for d in drafts if len(d.parts) > 1 and _heading_line(d.parts[0]))
     return short >= max(1, len(drafts) * 0.6)
+
+
+def _entry(text: str, before: list[str]) -> str:
+    """A `——目标…` list entry starts a paragraph of its own (a line break in the text)."""
+    return "\n" + text if before and text.startswith("——") else text
 
 
 def _heading_line(text: str) -> bool:
