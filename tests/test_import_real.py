@@ -161,3 +161,17 @@ def test_real_plan_end_to_end_pdf(tmp_path: Path) -> None:
         text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in doc.pages))
     assert "昆山市2017年教育工作意见" in text and "推进教育持续发展" in text
     assert "视力保护色" not in text and "浏览次数" not in text
+
+
+def test_page_without_a_title_imports_after_the_advice(tmp_path: Path) -> None:
+    """The user follows the message (adds a title line); the （一） headings are then the parts."""
+    src = tmp_path / "province.txt"
+    src.write_text("省教育厅2011年工作要点\n" + (DATA / "real-province-2011.txt").read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    data, report, _ = import_file(src)
+    plan = data["plan"]
+    assert [s["title"] for s in plan["sections"]] == ["推动教育事业科学发展"]
+    assert [it["title"] for it in _all_items(plan)] == ["认真学习贯彻全省教育工作会议精神"]
+    assert plan["preamble"].startswith("年全省教育工作的总体要求是")  # the site blurb above is debris
+    assert any(why == "网页杂项" and t.startswith("本站小编") for _, t, why in report.dropped)
+    assert any("按“（一）”标题分部分导入" in n for n in report.notes)

@@ -119,7 +119,7 @@ def normalise(text: str) -> str:
 
 PAGE_NO_RE = re.compile(r"[-—–－_ ]{0,8}\d{1,3}[-—–－_ ]{0,8}")
 PAGE_OF_RE = re.compile(r"第 ?\d{1,4} ?页(?:[ /，,]{0,3}共 ?\d{1,4} ?页)?")
-SITE_RE = re.compile(r"公网安备|ICP备|视力保护色|政务邮箱|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话|"
+SITE_RE = re.compile(r"公网安备|ICP备|视力保护色|政务邮箱|本站小编|不代表本站|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话|"
                      r"扫一扫|手机打开|打印本页|关闭窗口|返回顶部|【打印】|【关闭】|相关链接|附件下载")
 FILE_LINK_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|ofd|zip|rar)[）)]?$", re.IGNORECASE)
 CRUMBS = ">＞»›"
