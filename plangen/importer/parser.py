@@ -23,6 +23,7 @@ from plangen.importer.text import (
     cut_line,
     is_cjk,
     is_debris,
+    join_viewer_pages,
     marker,
     normalise,
 )
@@ -112,7 +113,7 @@ class Parser(BodyMixin):
         self.words: Counter[str] = Counter()
         self.restarts = 0
         self.count = 0
-        for ln in lines:
+        for ln in join_viewer_pages(lines):
             ln = _file_title(ln)
             why = is_debris(normalise(ln.text), ln.text) if len(ln.text) <= 300 else ""
             if why:  # judged whole before cutting: `发布时间：… 信息来源：… 阅读次数：`

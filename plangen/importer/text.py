@@ -119,7 +119,7 @@ def normalise(text: str) -> str:
 
 PAGE_NO_RE = re.compile(r"[-—–－_ ]{0,8}\d{1,3}[-—–－_ ]{0,8}")
 PAGE_OF_RE = re.compile(r"第 ?\d{1,4} ?页(?:[ /，,]{0,3}共 ?\d{1,4} ?页)?")
-SITE_RE = re.compile(r"公网安备|ICP备|视力保护色|政务邮箱|本站小编|不代表本站|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话|"
+SITE_RE = re.compile(r"公网安备|ICP备|视力保护色|政务邮箱|本站小编|不代表本站|由会员分享|由用户分享|文库上搜索|版权所有|主办单位|承办单位|网站标识码|技术支持|联系我们|网站地图|侵权投诉|举报电话|"
                      r"扫一扫|手机打开|打印本页|关闭窗口|返回顶部|【打印】|【关闭】|相关链接|附件下载")
 FILE_LINK_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|ofd|zip|rar)[）)]?$", re.IGNORECASE)
 CRUMBS = ">＞»›"
@@ -215,6 +215,9 @@ _NOTE_ITEM_RE = re.compile(f"(?<=[{CJK}])\\d{{1,3}}[ \t]?[.．、]")
 NOTE_REACH = 60
 
 
+_TITLE_THEN_RE = re.compile("(?:工作要点|工作计划|工作要點|工作計劃|工作安排|工作意见)(?=[一1（(])")
+
+
 def _cuts(raw: str) -> list[tuple[int, int]]:
     """Spans to cut at: blank runs, and the empty span right after a full stop or a closing
     bracket that a numbering marker follows directly (`…落实。2.加强…`, `…；（2）…`)."""
@@ -222,6 +225,9 @@ def _cuts(raw: str) -> list[tuple[int, int]]:
     for m in _DIRECT_RE.finditer(raw):
         if marker(raw, m.end()) is not None:
             spans.append((m.end(), m.end()))
+    t = _TITLE_THEN_RE.search(raw, 0, 100)  # `县教育局2024年工作要点1.全面…`: the title ran into the text
+    if t is not None and marker(raw, t.end()) is not None:
+        spans.append((t.end(), t.end()))
     for m in LABEL_RE.finditer(raw):  # `责任科室:组织科、思政科等2 .夯实…`: the next item ran into a note
         n = _NOTE_ITEM_RE.search(raw, m.end(), m.end() + NOTE_REACH)
         if n is not None and marker(raw, n.start()) is not None:
@@ -272,4 +278,36 @@ def _split_heading_text(pieces: list[str]) -> list[str]:
                     out += [p[:cut], p[mk[2] + m.end():]]
                     continue
         out.append(p)
+    return out
+
+
+# ------------------------------------------------------------------ document viewers
+
+VIEWER_RE = re.compile(r"由(?:会员|用户|网友)分享|文库上搜索")
+
+
+def join_viewer_pages(lines: list[Line]) -> list[Line]:
+    """A document site's viewer (`《….docx》由会员分享…(2页…)`) shows page k as a line starting
+    with `k、` that goes on mid-sentence from page k-1: drop the page numbers, join the pages.
+    Only when page 2 really goes on mid-sentence (else `1、 2、` are the plan's own numbers)."""
+    if not any(VIEWER_RE.search(ln.text) for ln in lines[:5]):
+        return lines
+    starts: list[int] = []
+    for k, ln in enumerate(lines):
+        if ln.text.startswith(f"{len(starts) + 1}、"):
+            if starts and lines[k - 1].text.rstrip()[-1:] in "。！？；：）)":
+                break  # the page before ends a sentence: numbered paragraphs, not pages
+            starts.append(k)
+    if len(starts) < 2:
+        return lines
+    page_of = {k: n for n, k in enumerate(starts, 1)}  # a dict: hostile files may have 50 000 "pages"
+    out: list[Line] = []
+    for k, ln in enumerate(lines):
+        if k in page_of:
+            body = ln.text[len(f"{page_of[k]}、"):]
+            if k != starts[0] and out:
+                out[-1] = Line(out[-1].no, out[-1].text + body, out[-1].raw, out[-1].inline)
+                continue
+            ln = Line(ln.no, body, ln.raw, ln.inline)
+        out.append(ln)
     return out
