@@ -190,3 +190,18 @@ def test_document_viewer_pages_are_joined() -> None:
     # not fixed: `。4 不断加强…` (no dot after the number) stays in item 3's text
     assert "4不断加强师资队伍建设" in items[2]["text"]
     assert any(why == "网页杂项" and "由会员分享" in t for _, t, why in report.dropped)
+
+
+def test_many_viewer_pages_stay_linear() -> None:
+    import time
+
+    from plangen.importer.text import Line, join_viewer_pages
+
+    def cpu(n: int) -> float:
+        lines = [Line(1, "《x.docx》由会员分享")] + [Line(k + 2, f"{k + 1}、文字文字") for k in range(n)]
+        t = time.process_time()
+        out = join_viewer_pages(lines)
+        assert len(out) == 2
+        return time.process_time() - t
+
+    assert cpu(100_000) < 1.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from plangen.importer.notes import LABEL_RE, protect_note_spaces
 
@@ -301,13 +302,13 @@ def join_viewer_pages(lines: list[Line]) -> list[Line]:
     if len(starts) < 2:
         return lines
     page_of = {k: n for n, k in enumerate(starts, 1)}  # a dict: hostile files may have 50 000 "pages"
-    out: list[Line] = []
+    out: list[list[Any]] = []  # [line, parts]: joined once at the end, so the cost stays linear
     for k, ln in enumerate(lines):
         if k in page_of:
             body = ln.text[len(f"{page_of[k]}、"):]
             if k != starts[0] and out:
-                out[-1] = Line(out[-1].no, out[-1].text + body, out[-1].raw, out[-1].inline)
+                out[-1][1].append(body)
                 continue
             ln = Line(ln.no, body, ln.raw, ln.inline)
-        out.append(ln)
-    return out
+        out.append([ln, [ln.text]])
+    return [Line(ln.no, "".join(parts), ln.raw, ln.inline) for ln, parts in out]
