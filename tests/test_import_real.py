@@ -51,7 +51,7 @@ COUNTS = {
     "real-kunshan-2017.txt": (1, 2),
     "real-linxiang-2017.txt": (2, 0),
     "real-jiaoyuju-2025-p3.txt": (1, 4),
-    "real-xian-2024.txt": (1, 3),  # 4 by hand: `4 不断加强…` has no dot (not fixed)
+    "real-xian-2024.txt": (1, 4),
 }
 
 
@@ -184,11 +184,11 @@ def test_document_viewer_pages_are_joined() -> None:
     plan = data["plan"]
     assert plan["title"] == "县教育局2024年工作要点"
     items = _all_items(plan)
-    assert [it["title"] for it in items] == ["全面坚持党对教育工作的领导", "全面落实立德树人根本任务", "推进各级各类教育高质量发展"]
+    assert [it["title"] for it in items] == ["全面坚持党对教育工作的领导", "全面落实立德树人根本任务", "推进各级各类教育高质量发展",
+                                             "不断加强师资队伍建设"]
     assert "有本领、有担当的时代新人" in items[1]["text"]  # page 2 goes on from page 1
-    assert "和教师工资待遇长效保障机制" in items[2]["text"] and "3、" not in items[2]["text"]
-    # not fixed: `。4 不断加强…` (no dot after the number) stays in item 3's text
-    assert "4不断加强师资队伍建设" in items[2]["text"]
+    assert "和教师工资待遇长效保障机制" in items[3]["text"] and "3、" not in items[3]["text"]
+    assert items[2]["text"].endswith("特色现代职业教育。")  # `。4 不断加强…`: item 4 whose dot was lost
     assert any(why == "网页杂项" and "由会员分享" in t for _, t, why in report.dropped)
 
 
@@ -205,3 +205,14 @@ def test_many_viewer_pages_stay_linear() -> None:
         return time.process_time() - t
 
     assert cpu(100_000) < 1.0
+
+
+@pytest.mark.parametrize("tail", ["2 月底前完成", "2 所学校", "5 大工程", "2 名教师", "2 项任务"])
+def test_number_and_blank_after_a_full_stop_is_an_item_only_when_next(tail: str, tmp_path: Path) -> None:
+    src = tmp_path / "p.txt"
+    src.write_text(f"县教育局2024年工作要点\n一、加强党建\n1.推进党建。开展活动。 {tail}。2.加强教育。开展教育。\n",
+                   encoding="utf-8")
+    data, _, _ = import_file(src)
+    items = _all_items(data["plan"])
+    assert [it["title"] for it in items] == ["推进党建", "加强教育"]
+    assert tail.replace(" ", "") in items[0]["text"]

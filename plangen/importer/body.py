@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plangen.importer.notes import Note, note_line, split_notes
-from plangen.importer.text import Line, marker
+from plangen.importer.text import LOOSE_ITEM_RE, Line, marker
 
 
 @dataclass
@@ -124,7 +124,7 @@ class BodyMixin:
         return True
 
     def _numbered(self, st: _State, ln: Line) -> bool:
-        mk = marker(ln.text)
+        mk = marker(ln.text) or _loose(st, ln)
         if mk is None or not st.sections:
             return False
         kind, n, end = mk
@@ -209,6 +209,16 @@ def _block_style(sections: list[dict[str, Any]]) -> bool:
         return False
     short = sum(1 for d in drafts if len(d.parts) > 1 and _heading_line(d.parts[0]))
     return short >= max(1, len(drafts) * 0.6)
+
+
+def _loose(st: _State, ln: Line) -> tuple[str, int, int] | None:
+    """`4 不断加强…` cut out after a full stop: item 4 when 4 is the next number."""
+    if not ln.inline or st.last is None:
+        return None
+    m = LOOSE_ITEM_RE.match(ln.raw)
+    if m is None or int(m.group(1)) != st.next_item or not ln.text.startswith(m.group(1)):
+        return None
+    return "item", st.next_item, len(m.group(1))
 
 
 def _entry(text: str, before: list[str]) -> str:

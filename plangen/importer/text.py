@@ -212,6 +212,11 @@ def _cut_here(raw: str, a: int, b: int, head: bool) -> bool:
 
 
 _DIRECT_RE = re.compile(f"[。；;！？!?）)】](?=[{CN_NUM}（(0-9{CIRCLED}])")
+# `…教育。4 不断加强…`: a number and a blank after a full stop may be an item whose dot was lost;
+# the body takes it only when it is the next number (else the piece joins the text as before).
+UNITS = "年月日号时分个所项万亿元次名人位份条届期批家座台辆米倍岁"
+LOOSE_ITEM_RE = re.compile(f"(\\d{{1,3}})[ \t](?=[\u4e00-\u9fff])(?![{UNITS}])")
+_LOOSE_CUT_RE = re.compile("[。；;！？](?=\\d{1,3}[ \t][\u4e00-\u9fff])")
 _NOTE_ITEM_RE = re.compile(f"(?<=[{CJK}])\\d{{1,3}}[ \t]?[.．、]")
 NOTE_REACH = 60
 
@@ -225,6 +230,9 @@ def _cuts(raw: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in re.finditer(r"[ \t\u3000\xa0]+", raw)]
     for m in _DIRECT_RE.finditer(raw):
         if marker(raw, m.end()) is not None:
+            spans.append((m.end(), m.end()))
+    for m in _LOOSE_CUT_RE.finditer(raw):
+        if LOOSE_ITEM_RE.match(raw, m.end()):
             spans.append((m.end(), m.end()))
     t = _TITLE_THEN_RE.search(raw, 0, 100)  # `县教育局2024年工作要点1.全面…`: the title ran into the text
     if t is not None and marker(raw, t.end()) is not None:
