@@ -18,7 +18,7 @@ from plangen.importer import _all_items, import_file
 DATA = Path(__file__).resolve().parent / "data" / "import"
 
 # Words that only site debris brings into a text.
-DEBRIS = ("发布时间", "更新时间", "来源：", "浏览次数", "阅读次数", "字号", "视力保护色", "〔...〕", "[...]",
+DEBRIS = ("小编", "模板", "篇1", "作者", "发布时间", "更新时间", "来源：", "浏览次数", "阅读次数", "字号", "视力保护色", "〔...〕", "[...]",
           ".docx", "ENGLISH", "繁体版", "首页", "|", "(guī)", "(fā)", "（guī）", "网友投稿", "责任科室", "责任单位")
 
 
@@ -52,6 +52,7 @@ COUNTS = {
     "real-linxiang-2017.txt": (2, 0),
     "real-jiaoyuju-2025-p3.txt": (1, 4),
     "real-xian-2024.txt": (1, 4),
+    "real-xiaowenxue-2023.txt": (2, 5),
 }
 
 
@@ -216,3 +217,17 @@ def test_number_and_blank_after_a_full_stop_is_an_item_only_when_next(tail: str,
     items = _all_items(data["plan"])
     assert [it["title"] for it in items] == ["推进党建", "加强教育"]
     assert tail.replace(" ", "") in items[0]["text"]
+
+
+def test_fanwen_compilation_title_and_blurb() -> None:
+    """`2023年教育局工作计划模板5篇` / `…篇1`: what a 范文 site adds is not the title."""
+    data, report, _ = load("real-xiaowenxue-2023.txt")
+    plan = data["plan"]
+    assert plan["title"] == "2023年教育局工作计划" and plan["year"] == 2023
+    assert plan["preamble"].startswith("为了做好20xx年办公室工作")
+    assert [s["title"] for s in plan["sections"]] == ["指导思想", "重点工作内容及工作措施"]
+    items = _all_items(plan)
+    assert items[3]["title"] == "规范公文制发、网上公布管理制度"
+    assert items[4]["title"] == "加强教育宣传工作" and items[4]["subitems"][0]["text"].startswith("办好《金溪教育》电子版")
+    dropped = {no: why for no, _, why in report.dropped}
+    assert dropped == {1: "网页杂项", 3: "网页杂项", 5: "网页杂项", 7: "重复的标题", 9: "重复的标题"}

@@ -74,9 +74,19 @@ def to_date(text: str) -> dt.date | None:
 SUFFIX_RE = re.compile(r"[（(](?:试行|征求意见稿|草案|送审稿|修订)[）)]$")
 
 
+# What 范文 sites add to a title: `…工作计划篇1`, `…工作计划模板5篇`, `…（精选8篇）`.
+SITE_SUFFIX_RE = re.compile(r"(?:篇[0-9一二三四五六七八九十]{1,3}|(?:模板|范文|大全)?[0-9一二三四五六七八九十]{1,3}篇|"
+                            r"[（(](?:精选|通用|优选)?[0-9]{1,2}篇[）)]|范文|模板|大全)$")
+
+
+def site_bare(text: str) -> str:
+    """The title without what a 范文 site added to it."""
+    return SITE_SUFFIX_RE.sub("", text)
+
+
 def is_title(text: str) -> bool:
     """A plan title: short, not numbered, ends with 工作要点/工作计划/工作安排/重点工作/要点…"""
-    t = SUFFIX_RE.sub("", text)
+    t = SUFFIX_RE.sub("", site_bare(text))
     return 3 <= len(text) <= 80 and not text.startswith("附件") and marker(text) is None and t.endswith(TITLE_WORDS) and text[-1] not in PUNCT_END
 
 
@@ -276,7 +286,9 @@ class Parser(BodyMixin):
             plan["title"], i = quoted.group(1), start
         else:
             above = lines[start:i]
-            plan["title"] = lines[i].text
+            plan["title"] = site_bare(lines[i].text)
+            if plan["title"] != lines[i].text:
+                self.report.dropped.append((lines[i].no, lines[i].text[len(plan["title"]):], "网页杂项"))
             split = None if notice else _issuers(above, lines[i])
             if split is not None:
                 plan["issuers"], plan["title"], used_above = split
@@ -285,7 +297,7 @@ class Parser(BodyMixin):
                 self.report.unplaced.append((ln.no, ln.text))
             i += 1
         bare = plan["title"].replace(" ", "")
-        while i < len(lines) and lines[i].text.replace(" ", "") == bare:
+        while i < len(lines) and site_bare(lines[i].text.replace(" ", "")) == bare:
             self.report.dropped.append((lines[i].no, lines[i].text, "重复的标题"))
             i += 1
         if i < len(lines) and lines[i].text.startswith(bare) and marker(lines[i].text, len(bare)) is None:
