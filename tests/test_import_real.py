@@ -231,3 +231,17 @@ def test_fanwen_compilation_title_and_blurb() -> None:
     assert items[4]["title"] == "加强教育宣传工作" and items[4]["subitems"][0]["text"].startswith("办好《金溪教育》电子版")
     dropped = {no: why for no, _, why in report.dropped}
     assert dropped == {1: "网页杂项", 3: "网页杂项", 5: "网页杂项", 7: "重复的标题", 9: "重复的标题"}
+
+
+def test_paragraphs_written_as_a_block_and_read_back(tmp_path: Path) -> None:
+    import yaml
+
+    out = tmp_path / "plan.yaml"
+    r = subprocess.run([sys.executable, "-m", "plangen", "import", str(DATA / "real-linxiang-2017.txt"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    written = out.read_text(encoding="utf-8")
+    assert "text: |-\n" in written and "\\n" not in written
+    sub = yaml.safe_load(written)["plan"]["sections"][1]["subsections"][0]
+    assert sub["text"] == load("real-linxiang-2017.txt")[0]["plan"]["sections"][1]["subsections"][0]["text"]
+    assert len(sub["text"].split("\n")) == 6

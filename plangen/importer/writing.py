@@ -19,9 +19,10 @@ def _yaml() -> Any:
 
 def _quoted(node: Any) -> Any:
     """Strings that a YAML 1.1 reader (PyYAML, which `plangen check` uses) would take for
-    something else — `yes`, `null`, `2024`, `1.5` — are written in quotes."""
+    something else — `yes`, `null`, `2024`, `1.5` — are written in quotes; texts of several
+    paragraphs as literal blocks."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
     from yaml.nodes import ScalarNode
     from yaml.resolver import Resolver
 
@@ -31,6 +32,8 @@ def _quoted(node: Any) -> Any:
     elif isinstance(node, (list, CommentedSeq)):
         for i, v in enumerate(node):
             node[i] = _quoted(v)
+    elif isinstance(node, str) and "\n" in node:
+        return LiteralScalarString(node)  # paragraphs (`——` entries) as a block, one a line
     elif isinstance(node, str) and Resolver().resolve(ScalarNode, node, (True, False)) != "tag:yaml.org,2002:str":
         return DoubleQuotedScalarString(node)
     return node
