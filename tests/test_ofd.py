@@ -157,7 +157,7 @@ def test_glyph_positions_match_pdf(doc: Rendered) -> None:
                 k += len(text)
             starts = {(round(x, 1), round(y, 1)) for _, x, y in theirs}
             runs = reader.pages[n].runs
-            assert runs
+            assert runs or not theirs  # (a blank page before the 版记 page has none)
             for run in runs:  # the reader's own run positions sit on a PDF glyph origin
                 assert any(abs(run.x - sx) <= 0.2 and abs(run.y - sy) <= 0.2
                            for sx, sy in starts if abs(sy - run.y) < 1), (n, run)

@@ -1,11 +1,9 @@
 """The notice + plan as PDF: Jinja2 HTML (templates/NAME.html.j2) laid out by WeasyPrint.
 
 Reads only the DocumentView. Fonts come from the font profile (`font_css` + per-role stacks).
-The 版记 sits in the footnote area of the last page; when that page is odd it goes to the bottom
-of the next (even) page, which then carries no page number: the body, laid out without the 版记,
-and the 版记 alone on a page are joined (`_joined`). Which of the two a plan needs is remembered
-per plan (`_NEW_PAGE`), so a plan rendered again (`plangen serve`) is laid out once; the result
-does not depend on that hint. Output is deterministic: fixed metadata dates (plan date or
+The body is laid out once, without the 版记, and the 版记 is joined to it: at the bottom of the
+last page when that page is even, else at the bottom of the next (even, unnumbered) page
+(plangen.render.imprint). Output is deterministic: fixed metadata dates (plan date or
 SOURCE_DATE_EPOCH), an identifier derived from the content.
 """
 
@@ -24,6 +22,7 @@ from plangen import reads
 from plangen.epoch import source_date
 from plangen.errors import PlangenError, display_path
 from plangen.fonts import FontProfile, font_css
+from plangen.render import imprint
 from plangen.render.justify import Justifier, space_cancel_css, spaced
 from plangen.render.seal import load_seal
 from plangen.templates import PACKAGE_TEMPLATES, REPO_TEMPLATES, record_template, resolve_template
@@ -126,13 +125,6 @@ def _identifier(html: str, view: DocumentView, profile: FontProfile, pdfa: bool)
     return hashlib.md5(text.encode("utf-8") + (b"a2b" if pdfa else b"")).hexdigest().encode()
 
 
-def _imprint_page(document: Any) -> int | None:
-    for i, page in enumerate(document.pages, 1):
-        if "imprint" in page.anchors:
-            return i
-    return None
-
-
 # The last PDF written, by (HTML, base folder, seal file state, pdfa): `render --formats pdf,ofd`
 # and the archive lay the document out once (the OFD is read from this PDF, see docs/ofd.md).
 _LAST: dict[tuple[str, str, tuple[int, int], bool], bytes] = {}
@@ -183,16 +175,12 @@ def _layout_texts(doc: Any) -> list[str] | None:
         return None
 
 
-# Per plan source: whether its last layout put the 版记 on a page of its own (True) or on the
-# body's last page (False). Only the order of the attempts depends on it, never the result.
-_NEW_PAGE: dict[str, bool] = {}
 # The last page with the 版记 alone, by its HTML (and folder): unchanged by most saves.
 _ALONE: list[Any] = [None, None]
 
 
 def _lay_out(view: DocumentView, template: str | None, profile: FontProfile) -> Any:
-    """The laid-out document: the 版记 at the bottom of the last page when that page is even,
-    else the body followed by the 版记 on the next (even) page, unnumbered."""
+    """The laid-out document: the body laid out once, the 版记 joined to it (plangen.render.imprint)."""
     from weasyprint import HTML
 
     fc = _font_config()
@@ -211,21 +199,16 @@ def _lay_out(view: DocumentView, template: str | None, profile: FontProfile) -> 
                 return doc
         raise AssertionError("unreachable")
 
-    key = str(view.source)
-    if _NEW_PAGE.get(key):
-        joined = _joined(layout)
-        if joined is not None:
-            return joined
+    if view.notice is None or view.layout_for(template).imprint != "last-even-page":
+        return layout("footnote")  # no 版记: the document as it is
+    joined = imprint.join(layout("body"), layout("only"))
+    if joined is not None:
+        return joined
+    # a bureau's copy of an older template (no `imprint_part`): the 版记 as the last page's
+    # footnote, laid out again breaking to the next even page when that page is odd
     doc = layout("footnote")
-    page = _imprint_page(doc)
-    _NEW_PAGE[key] = False
-    if page is None or page % 2 == 0:
-        return doc
-    joined = _joined(layout)
-    _NEW_PAGE[key] = joined is not None
-    # the 版记 did not fit under an even last page (or an older bureau template that cannot
-    # print its parts): lay out again with the 版记 breaking to the next even page
-    return joined if joined is not None else layout("footnote", new_page=True)
+    page = imprint.imprint_page(doc)
+    return doc if page is None or page % 2 == 0 else layout("footnote", new_page=True)
 
 
 def _short_lines(doc: Any, tolerance: float = 1.0) -> int:
@@ -248,19 +231,6 @@ def _short_lines(doc: Any, tolerance: float = 1.0) -> int:
     except (AttributeError, KeyError):  # another WeasyPrint: trust `spaced` everywhere instead
         return 1
     return short
-
-
-def _joined(layout: Any) -> Any:
-    """The body (without the 版记) and then a page with the 版记 alone — when the body ends on
-    an odd page. None when it ends on an even page (the 版记 belongs under it, if it fits) or
-    when the template does not know `imprint_part` (a bureau's copy of an older template)."""
-    body = layout("body")
-    if _imprint_page(body) is not None or len(body.pages) % 2 == 0:
-        return None
-    alone = layout("only")  # (the same from one save to the next: kept, see `layout`)
-    if len(alone.pages) != 1 or _imprint_page(alone) != 1:
-        return None
-    return body.copy(body.pages + alone.pages)
 
 
 def _write(doc: Any, ident: bytes, pdfa: bool) -> bytes:
