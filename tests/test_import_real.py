@@ -44,6 +44,7 @@ def load(name: str) -> tuple[dict[str, Any], Any, dict[str, Any]]:
 # file → (sections, items), counted by hand from the text
 COUNTS = {
     "real-wuhu-2025.txt": (1, 2),
+    "real-wuhu-2024.txt": (1, 2),
     "real-gongwk-2025.txt": (1, 3),
     "real-guanshan-2025.txt": (1, 2),
     "real-moushi-2024.txt": (1, 4),
@@ -245,3 +246,14 @@ def test_paragraphs_written_as_a_block_and_read_back(tmp_path: Path) -> None:
     sub = yaml.safe_load(written)["plan"]["sections"][1]["subsections"][0]
     assert sub["text"] == load("real-linxiang-2017.txt")[0]["plan"]["sections"][1]["subsections"][0]["text"]
     assert len(sub["text"].split("\n")) == 6
+
+
+def test_wuhu_2024_as_published() -> None:
+    data, report, info = load("real-wuhu-2024.txt")
+    n, items = data["notice"], _all_items(data["plan"])
+    assert n["to"].startswith("各县市区教育局（社会事业局、教育文体局）") and n["note"] == "（此件主动公开）"
+    assert "date" not in n  # the site broke it into 2024327: reported, not guessed
+    assert items[0]["title"] == "加强思想理论武装" and items[0]["offices"] == ["组干科", "机关党委"]
+    assert "joint" not in items[0] and info["office_word"] == "科室"
+    assert items[0]["text"].endswith("落实中心组学习列席旁听制度。")
+    assert {no for no, _, why in report.dropped if why == "网页杂项"} == {3, 11}
