@@ -60,12 +60,13 @@ def space_cancel_css(profile: FontProfile, letter_spacing_pt: float = -0.25) -> 
 # --------------------------------------------------------------------------- fewer spaces
 # Each inserted space costs WeasyPrint a word-spacing attribute in every Pango layout of its
 # paragraph (about half the layout time of a plan). A line needs them only to take up its slack:
-# `Justifier` predicts the lines of a body paragraph (pure-CJK runs at a fixed pitch; WeasyPrint
-# breaks greedily at the same opportunities `spaced` marks) and puts the spaces only where a line
-# breaks, one inside every full line, and all of them inside a line that comes out short. From
-# the first character it cannot measure exactly (Latin, digits, ——, a glyph not 1 em wide) the
-# rest of the paragraph is spaced as by `spaced`. `plangen.render.pdf` checks the laid-out lines
-# and, if a prediction was wrong, lays the document out again with `spaced` everywhere.
+# `Justifier` predicts the lines of a body paragraph (each character's advance from the font's
+# hmtx, 16 pt, −0.25 pt letter-spacing; WeasyPrint breaks greedily, at the opportunities of
+# `_opportunity`) and puts a space where each line breaks, one inside every full line, and one
+# at every opportunity inside a line that comes out short. From the first character it cannot
+# measure (no advance in the font) or a break decision within 1 pt, the rest of the paragraph is
+# spaced as by `spaced`. `plangen.render.pdf` checks the laid-out lines and, if a prediction was
+# wrong, lays the document out again with `spaced` everywhere.
 
 TEXT_WIDTH_PT = 156 * 72 / 25.4  # the text block, GB/T 9704
 FONT_PT = 16.0
@@ -107,7 +108,7 @@ class Justifier:
 
     def __init__(self, profile: FontProfile, *, everywhere: bool = False) -> None:
         self.everywhere = everywhere
-        self.used = False  # a paragraph got fewer spaces than `spaced` would give it
+        self.used = False  # a paragraph was spaced by prediction: the layout is to be checked
         self._adv: dict[bool, dict[int, float]] = {}
         for bold, role in ((False, "body"), (True, "bold")):
             face = profile.face(role)
